@@ -1,0 +1,26 @@
+/** Every error the guard creates carries a `code` callers can switch on. */
+export type SessionGuardErrorCode =
+  | 'CONFIG'
+  | 'TIMEOUT'
+  | 'INVALID_DETAIL'
+  | 'INVALID_ARGUMENT'
+  | 'LOGIN_FAILED'
+  | 'NETWORK'
+
+export class SessionGuardError extends Error {
+  readonly code: SessionGuardErrorCode
+  readonly cause?: unknown
+
+  constructor(code: SessionGuardErrorCode, message: string, cause?: unknown) {
+    super(message)
+    this.name = 'SessionGuardError'
+    this.code = code
+    if (cause !== undefined) this.cause = cause
+    // Keeps `instanceof` working when compiled to ES5-style classes.
+    Object.setPrototypeOf(this, SessionGuardError.prototype)
+  }
+}
+
+export function isGuardError(error: unknown, code?: SessionGuardErrorCode): error is SessionGuardError {
+  return error instanceof SessionGuardError && (code === undefined || error.code === code)
+}

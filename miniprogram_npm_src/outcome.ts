@@ -1,0 +1,31 @@
+/** What a call ends with. Expected failures resolve; the promise never rejects for them. */
+
+export type RetryReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJECTED' | 'NETWORK' | 'TIMEOUT'
+
+export type FailureReason =
+  | 'NO_QUOTA'
+  | 'INVALID_DETAIL'
+  | 'INVALID_ARGUMENT'
+  | 'WX_FAIL'
+  | 'FETCH_FAILED'
+  | 'LOGIN_FAILED'
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'CODE_REJECTED'
+  | 'SERVER'
+
+export type Outcome<R = unknown> =
+  | { status: 'ok'; reply: R }
+  /** The user refused; nothing was sent. */
+  | { status: 'denied'; errMsg: string }
+  /** The session is fresh now: ask the user to tap again, and that tap goes through. */
+  | { status: 'retry'; reason: RetryReason }
+  | { status: 'failed'; reason: FailureReason; error?: unknown; reply?: R }
+
+export type PrepareOutcome =
+  | { status: 'ok'; loggedIn: boolean }
+  | {
+      status: 'failed'
+      reason: 'LOGIN_FAILED' | 'NETWORK' | 'TIMEOUT' | 'CODE_REJECTED' | 'SERVER' | 'NO_LOGIN_ROUTE'
+      error?: unknown
+    }

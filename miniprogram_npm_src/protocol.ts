@@ -1,0 +1,58 @@
+/**
+ * The wire contract between the guard and the developer's server: the seed
+ * thread's payload plus the new-style phone code, and the reply shapes. The
+ * server companion imports these same types.
+ */
+
+/** '1': the client believes the server's stored key is current; '0': `code` is a fresh login code. */
+export type SessionKeyValidFlag = '0' | '1'
+
+export interface OpenDataPayload {
+  /** A wx.login code with flag '0'; '' with flag '1'. */
+  code: string
+  sessionKeyValidFlag: SessionKeyValidFlag
+  iv: string
+  encryptedData: string
+  /** getPhoneNumber's `e.detail.code` (base library ≥ 2.21.2): a phone code, never a login code. */
+  phoneCode?: string
+  cloudID?: string
+}
+
+/** Why the server could not serve a payload, in the default reply contract. */
+export type ServerFailureReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJECTED' | (string & {})
+
+export type DefaultReply<T = unknown> =
+  | ({ ok: true } & T)
+  | { ok: false; reason: ServerFailureReason; [extra: string]: unknown }
+
+/** What a reply means to the guard, whatever shape the server uses. */
+export type ReplyKind = 'ok' | 'session-key-missing' | 'decrypt-failed' | 'code-rejected' | 'failed'
+
+export const SERVER_REASONS = {
+  SESSION_KEY_MISSING: 'SESSION_KEY_MISSING',
+  DECRYPT_FAILED: 'DECRYPT_FAILED',
+  CODE_REJECTED: 'CODE_REJECTED',
+} as const
+
+export function classifyDefaultReply(reply: unknown): ReplyKind {
+  if (!reply || typeof reply !== 'object') return 'failed'
+  const { ok, reason } = reply as { ok?: unknown; reason?: unknown }
+  if (ok === true) return 'ok'
+  if (reason === SERVER_REASONS.SESSION_KEY_MISSING) return 'session-key-missing'
+  if (reason === SERVER_REASONS.DECRYPT_FAILED) return 'decrypt-failed'
+  if (reason === SERVER_REASONS.CODE_REJECTED) return 'code-rejected'
+  return 'failed'
+}
+
+/** Field names to use on the wire, for servers that already speak another dialect. */
+export type FieldNames = { [K in keyof OpenDataPayload]?: string }
+
+export function renameFields(payload: OpenDataPayload, fields: FieldNames | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(payload) as (keyof OpenDataPayload)[]) {
+    const value = payload[key]
+    if (value === undefined) continue
+    out[(fields && fields[key]) || key] = value
+  }
+  return out
+}

@@ -1,0 +1,29 @@
+/**
+ * One pending promise per key, shared by every caller while it is pending and
+ * forgotten the moment it settles (p-memoize's map, Go singleflight's API).
+ */
+export class SingleFlight<K, V> {
+  private readonly pending = new Map<K, Promise<V>>()
+
+  /** Runs `fn` unless a call for `key` is pending; `shared` says which happened. */
+  do(key: K, fn: () => Promise<V>): { value: Promise<V>; shared: boolean } {
+    const existing = this.pending.get(key)
+    if (existing) return { value: existing, shared: true }
+    const value = Promise.resolve().then(fn)
+    this.pending.set(key, value)
+    const forget = () => {
+      if (this.pending.get(key) === value) this.pending.delete(key)
+    }
+    value.then(forget, forget)
+    return { value, shared: false }
+  }
+
+  /** Drops the entry so the next `do` starts afresh; callers already sharing it keep it. */
+  forget(key: K): void {
+    this.pending.delete(key)
+  }
+
+  get size(): number {
+    return this.pending.size
+  }
+}

@@ -1,0 +1,14 @@
+// Builds the mini program package: one CommonJS file WeChat's JS engine can run, plus typings.
+const typescript = require('@rollup/plugin-typescript')
+const terser = require('@rollup/plugin-terser')
+
+module.exports = [
+  {
+    input: 'miniprogram_npm_src/index.ts',
+    output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: false },
+    plugins: [
+      typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: true }),
+      terser({ ecma: 2017, toplevel: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+    ],
+  },
+]

@@ -1,0 +1,131 @@
+/**
+ * The guard's guarantees, each checked over thousands of interleavings that
+ * fast-check's scheduler picks, against the WeChat model under every
+ * undocumented policy (key rotation × which key seals data in an expired session).
+ */
+import fc from 'fast-check'
+import { RATE_LIMIT, RATE_WINDOW_MS } from './model/wechat'
+import { World, runToQuiet, scheduled } from './model/world'
+import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type Run, type Scenario } from './model/scenario'
+import type { SessionGuard } from '../miniprogram_npm_src'
+import type { Reply } from './model/thread-server'
+
+const RUNS = Number(process.env.PROPERTY_RUNS || 400)
+
+async function simulate(s: fc.Scheduler, scenario: Scenario): Promise<{ world: World; run: Run; guard: SessionGuard<Reply> }> {
+  const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+  const guard = guardFor(world)
+  const run = playGuard(world, guard, scenario.steps)
+  await runToQuiet(world.clock, s)
+  return { world, run, guard }
+}
+
+function property(scenario: fc.Arbitrary<Scenario>, check: (result: { world: World; run: Run; guard: SessionGuard<Reply> }) => void) {
+  return fc.assert(
+    fc.asyncProperty(fc.scheduler(), scenario, async (s, sc) => {
+      check(await simulate(s, sc))
+    }),
+    { numRuns: RUNS },
+  )
+}
+
+const everything = scenarioArb({ world: true, faults: true })
+const calm = scenarioArb({ world: true, faults: false })
+
+describe('guarantee 1: at most one wx.login in flight', () => {
+  it('never has two wx.login calls in flight, whatever taps, pages and faults race', () =>
+    property(everything, ({ world }) => {
+      expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
+    }))
+})
+
+describe('guarantee 2: shared checkSession and WeChat’s 4-per-second limit', () => {
+  it('never has two wx.checkSession calls in flight', () =>
+    property(everything, ({ world }) => {
+      expect(world.wechat.maxChecksInFlight).toBeLessThanOrEqual(1)
+    }))
+
+  it(`never makes more than ${RATE_LIMIT} login + checkSession calls in any rolling ${RATE_WINDOW_MS} ms, so none is refused`, () =>
+    property(scenarioArb({ world: true, faults: true, maxSteps: 30 }), ({ world }) => {
+      expect(world.wechat.limitedCalls).toBe(0)
+      expect(world.wechat.peakCallsPerSecond).toBeLessThanOrEqual(RATE_LIMIT)
+    }))
+})
+
+describe('guarantee 3: a login code travels in exactly one request', () => {
+  it('sends every code WeChat issued exactly once, even after lost requests and replies', () =>
+    property(everything, ({ world }) => {
+      for (const [code, requests] of world.network.requestsPerCode()) {
+        expect({ code, requests }).toEqual({ code, requests: 1 })
+      }
+      expect(world.wechat.codeErrors).toBe(0)
+    }))
+})
+
+describe('guarantee 4: wx.login splits open data in two', () => {
+  it('never invokes wx.login while a flag-1 decrypt is in flight, and never sends flag 1 while a login or its code is in flight', () =>
+    property(everything, ({ world }) => {
+      expect(world.allViolations()).toEqual([])
+    }))
+})
+
+describe('guarantee 5: recovery from a missing or stale server key', () => {
+  it('fails no tap a client could have served: valid session, no login in flight, a key the server can use', () =>
+    property(calm, ({ run }) => {
+      for (const tap of run.taps) {
+        if (tap.eligibleAtConsent && !disturbedDuring(run, tap)) expect({ tag: tap.tag, outcome: tap.outcome?.status }).toEqual({ tag: tap.tag, outcome: 'ok' })
+      }
+    }))
+
+  it('leaves the session fresh after a retry: the next tap goes through', () =>
+    fc.assert(
+      fc.asyncProperty(fc.scheduler(), everything, async (s, scenario) => {
+        const { world, run, guard } = await simulate(s, scenario)
+        const settled = run.taps.filter((t) => t.outcome).sort((a, b) => (a.end as number) - (b.end as number))
+        const last = settled[settled.length - 1]
+        fc.pre(!!last && last.outcome?.status === 'retry' && !run.disturbances.some((t) => t >= (last.end as number)))
+        world.wechat.failNextLogins = 0
+        world.wechat.failNextChecks = 0
+        const consent = world.wechat.consent('re-tap')
+        const again = guard.getPhoneNumber(consent.detail)
+        await runToQuiet(world.clock, s)
+        expect(await again).toMatchObject({ status: 'ok' })
+      }),
+      { numRuns: RUNS },
+    ))
+})
+
+describe('guarantee 6: every call settles within the timeout and leaves nothing behind', () => {
+  it('settles every getPhoneNumber, openData and prepare within the timeout', () =>
+    property(everything, ({ run }) => {
+      for (const call of [...run.taps, ...run.prepares]) {
+        expect(call.end).toBeDefined()
+        expect((call.end as number) - call.start).toBeLessThanOrEqual(GUARD_TIMEOUT)
+      }
+    }))
+
+  it('leaves no hold, waiter or timer once the world is quiet', () =>
+    property(everything, ({ world, guard }) => {
+      expect(guard.inspect()).toMatchObject({ holds: 0, login: 'idle', waiters: 0 })
+      expect(world.clock.pending).toBe(0)
+    }))
+})
+
+describe('guarantee 7: prepare() never rotates a valid key', () => {
+  it('makes no wx.login while checkSession succeeds and nothing invalidated the session', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        scenarioArb({ world: false, faults: false }).map((sc) => ({
+          ...sc,
+          loggedIn: true,
+          steps: sc.steps.map((st) => ({ at: st.at, kind: 'prepare' as const })),
+        })),
+        async (s, scenario) => {
+          const { world } = await simulate(s, scenario)
+          expect(world.wechat.logins).toHaveLength(0)
+        },
+      ),
+      { numRuns: RUNS },
+    ))
+})

@@ -1,0 +1,73 @@
+import { openSealedData } from './open-data-crypto'
+import { APP_ID, type Later, type WeChatModel } from './wechat'
+
+export type Reply = { ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }
+
+/**
+ * The developer server of the seed thread: flag '0' exchanges the code and
+ * stores the key; flag '1' decrypts with the stored key, which it reads a
+ * moment before decrypting (as real servers do across a cache or database).
+ */
+export class ThreadServer {
+  storedKey: string | undefined
+  /** flag-'1' decrypts between reading the key and answering. */
+  decryptsInFlight = 0
+  readonly handled: { flag: string; code: string; ok: boolean; at: number }[] = []
+
+  constructor(
+    private readonly wechat: WeChatModel,
+    private readonly later: Later,
+    loggedIn = true,
+  ) {
+    if (loggedIn) this.storedKey = wechat.key
+  }
+
+  /** The server restarts or its cache drops the user's key. */
+  loseKey(): void {
+    this.storedKey = undefined
+  }
+
+  private exchange(code: string): Reply | undefined {
+    const result = this.wechat.code2Session(code)
+    if ('errcode' in result) return { ok: false, reason: 'CODE_REJECTED' }
+    this.storedKey = result.session_key
+    return undefined
+  }
+
+  private decrypt(key: string, payload: Record<string, string>): Reply {
+    const data = openSealedData(key, payload.iv, payload.encryptedData)
+    const watermark = data && (data.watermark as { appid?: string } | undefined)
+    if (!data || !watermark || watermark.appid !== APP_ID) return { ok: false, reason: 'DECRYPT_FAILED' }
+    return { ok: true, phoneNumber: String(data.phoneNumber), tag: String(data.tag) }
+  }
+
+  handle(payload: Record<string, string>): Promise<Reply> {
+    return new Promise((resolve) => {
+      const done = (reply: Reply) => {
+        this.handled.push({ flag: payload.sessionKeyValidFlag, code: payload.code, ok: reply.ok, at: this.wechat.clock.now() })
+        resolve(reply)
+      }
+      if (payload.sessionKeyValidFlag === '0') {
+        const rejected = this.exchange(payload.code)
+        done(rejected || this.decrypt(this.storedKey as string, payload))
+        return
+      }
+      const key = this.storedKey
+      if (!key) {
+        done({ ok: false, reason: 'SESSION_KEY_MISSING' })
+        return
+      }
+      this.decryptsInFlight++
+      this.later('server decrypt', () => {
+        this.decryptsInFlight--
+        done(this.decrypt(key, payload))
+      })
+    })
+  }
+
+  /** The login endpoint pages call on show: exchange and store. */
+  login(code: string): Promise<{ ok: boolean; reason?: string }> {
+    const rejected = this.exchange(code)
+    return Promise.resolve(rejected || { ok: true })
+  }
+}

@@ -1,0 +1,45 @@
+import type { Clock } from '../../miniprogram_npm_src/clock'
+
+interface Timer {
+  at: number
+  seq: number
+  fn: () => void
+}
+
+/** A clock that only moves when the test says so; counts live timers so leaks show. */
+export class VirtualClock implements Clock {
+  private time = 0
+  private seq = 0
+  private readonly timers = new Map<number, Timer>()
+
+  now(): number {
+    return this.time
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.seq
+    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn })
+    return id
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number)
+  }
+
+  get pending(): number {
+    return this.timers.size
+  }
+
+  /** Moves to the earliest timer and runs it; false when none is left. */
+  runNext(): boolean {
+    let next: [number, Timer] | undefined
+    for (const entry of this.timers) {
+      if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].seq < next[1].seq)) next = entry
+    }
+    if (!next) return false
+    this.timers.delete(next[0])
+    this.time = Math.max(this.time, next[1].at)
+    next[1].fn()
+    return true
+  }
+}

@@ -1,0 +1,215 @@
+import type { Clock } from '../../miniprogram_npm_src/clock'
+import type { WxLike } from '../../miniprogram_npm_src/wx-api'
+import { sealOpenData } from './open-data-crypto'
+
+/**
+ * WeChat for one user on one device, from the documented rules
+ * (../shared/docs/wechat-facts.md). What WeChat leaves undocumented is a
+ * policy, so every test can run under each plausible answer.
+ */
+
+/** When wx.login replaces the session key. [doc: "may"; the minimum period is unpublished] */
+export type RotationPolicy = 'always' | 'min-period' | 'expired-only'
+/** Which key seals data the user consents to while the session is expired. [open] */
+export type ExpiredConsentPolicy = 'expired-key' | 'fresh-key'
+
+export interface Policies {
+  rotation: RotationPolicy
+  expiredConsent: ExpiredConsentPolicy
+}
+
+export const ALL_POLICIES: Policies[] = (['always', 'min-period', 'expired-only'] as const).flatMap((rotation) =>
+  (['expired-key', 'fresh-key'] as const).map((expiredConsent) => ({ rotation, expiredConsent })),
+)
+
+/** How the model delivers a callback later: a timer, or fast-check's scheduler. */
+export type Later = (label: string, fn: () => void) => void
+
+export const APP_ID = 'wx4f4bc4dec97d474b'
+export const CODE_TTL_MS = 5 * 60 * 1000
+export const MIN_ROTATION_PERIOD_MS = 3000
+export const RATE_LIMIT = 4
+export const RATE_WINDOW_MS = 1000
+
+export interface IssuedCode {
+  code: string
+  key: string
+  issuedAt: number
+  used: boolean
+}
+
+export interface Consent {
+  detail: { errMsg: string; encryptedData: string; iv: string; code?: string }
+  /** The key that sealed the data. */
+  key: string
+  sessionValid: boolean
+  loginInFlight: boolean
+}
+
+export type ApiCall = { api: 'login' | 'checkSession'; at: number; limited: boolean }
+
+export type Code2SessionResult = { session_key: string; openid: string } | { errcode: number; errmsg: string }
+
+export class WeChatModel {
+  key: string
+  keyCreatedAt: number
+  expired: boolean
+  readonly codes = new Map<string, IssuedCode>()
+  readonly calls: ApiCall[] = []
+  loginsInFlight = 0
+  maxLoginsInFlight = 0
+  checksInFlight = 0
+  maxChecksInFlight = 0
+  /** Login invocations, with the time each started and whether it is still in flight. */
+  readonly logins: { at: number; done: boolean }[] = []
+  failNextLogins = 0
+  failNextChecks = 0
+  codeErrors = 0
+  private keys = 0
+  private codeSeq = 0
+  private ivSeq = 0
+
+  constructor(
+    readonly policies: Policies,
+    readonly clock: Clock,
+    readonly later: Later,
+    loggedIn = true,
+  ) {
+    this.key = this.newKey()
+    this.keyCreatedAt = clock.now()
+    this.expired = !loggedIn
+  }
+
+  /** The wx object a client sees. */
+  readonly wx: WxLike = {
+    login: (options) => {
+      const limited = this.record('login')
+      const entry = { at: this.clock.now(), done: false }
+      this.logins.push(entry)
+      this.loginsInFlight++
+      this.maxLoginsInFlight = Math.max(this.maxLoginsInFlight, this.loginsInFlight)
+      const failing = limited || this.failNextLogins > 0
+      if (!limited && this.failNextLogins > 0) this.failNextLogins--
+      this.later('wx.login', () => {
+        this.loginsInFlight--
+        entry.done = true
+        if (failing) {
+          options.fail?.({ errMsg: limited ? 'login:fail frequent call' : 'login:fail network error' })
+          return
+        }
+        options.success?.({ code: this.issueCode(), errMsg: 'login:ok' })
+      })
+    },
+    checkSession: (options) => {
+      const limited = this.record('checkSession')
+      this.checksInFlight++
+      this.maxChecksInFlight = Math.max(this.maxChecksInFlight, this.checksInFlight)
+      const failing = limited || this.failNextChecks > 0
+      if (!limited && this.failNextChecks > 0) this.failNextChecks--
+      this.later('wx.checkSession', () => {
+        this.checksInFlight--
+        if (failing || this.expired) options.fail?.({ errMsg: 'checkSession:fail session time out' })
+        else options.success?.({ errMsg: 'checkSession:ok' })
+      })
+    },
+  }
+
+  /** Counts the call; true when it exceeds 4 per rolling second (such calls fail). */
+  private record(api: ApiCall['api']): boolean {
+    const now = this.clock.now()
+    const recent = this.calls.filter((c) => c.at > now - RATE_WINDOW_MS).length
+    const limited = recent >= RATE_LIMIT
+    this.calls.push({ api, at: now, limited })
+    return limited
+  }
+
+  private newKey(): string {
+    const bytes = Buffer.alloc(16)
+    bytes.writeUInt32BE(++this.keys, 12)
+    bytes.write('model-key', 0)
+    return bytes.toString('base64')
+  }
+
+  private rotate(): void {
+    this.key = this.newKey()
+    this.keyCreatedAt = this.clock.now()
+  }
+
+  private issueCode(): string {
+    const now = this.clock.now()
+    const rotates =
+      this.expired ||
+      this.policies.rotation === 'always' ||
+      (this.policies.rotation === 'min-period' && now - this.keyCreatedAt >= MIN_ROTATION_PERIOD_MS)
+    if (rotates) this.rotate()
+    this.expired = false
+    const code = `code-${++this.codeSeq}`
+    this.codes.set(code, { code, key: this.key, issuedAt: now, used: false })
+    return code
+  }
+
+  /** The session times out (WeChat never says when). */
+  expire(): void {
+    this.expired = true
+  }
+
+  /** Another device of the same user logs in: the key rotates under this one. */
+  loginElsewhere(): void {
+    this.rotate()
+    this.expired = false
+  }
+
+  get loginInFlight(): boolean {
+    return this.loginsInFlight > 0
+  }
+
+  /** The user taps allow in the phone-number dialog: WeChat seals the number with the key it holds now. */
+  consent(tag: string, phoneCode = false): Consent {
+    const sessionValid = !this.expired
+    if (this.expired && this.policies.expiredConsent === 'fresh-key') {
+      this.rotate()
+      this.expired = false
+    }
+    const iv = Buffer.alloc(16, ++this.ivSeq % 251).toString('base64')
+    const data = {
+      phoneNumber: '13800138000',
+      purePhoneNumber: '13800138000',
+      countryCode: '86',
+      tag,
+      watermark: { appid: APP_ID, timestamp: Math.floor(this.clock.now() / 1000) },
+    }
+    const detail: Consent['detail'] = { errMsg: 'getPhoneNumber:ok', iv, encryptedData: sealOpenData(this.key, iv, data) }
+    if (phoneCode) detail.code = `phone-${tag}`
+    return { detail, key: this.key, sessionValid, loginInFlight: this.loginInFlight }
+  }
+
+  /** The server side of a login code: jscode2session. */
+  code2Session(code: string): Code2SessionResult {
+    const issued = this.codes.get(code)
+    if (!issued || this.clock.now() - issued.issuedAt > CODE_TTL_MS) {
+      this.codeErrors++
+      return { errcode: 40029, errmsg: 'invalid code' }
+    }
+    if (issued.used) {
+      this.codeErrors++
+      return { errcode: 40163, errmsg: 'code been used' }
+    }
+    issued.used = true
+    return { session_key: issued.key, openid: 'openid-of-the-user' }
+  }
+
+  /** Calls that exceeded WeChat's per-second limit. */
+  get limitedCalls(): number {
+    return this.calls.filter((c) => c.limited).length
+  }
+
+  /** The most login + checkSession calls in any rolling second. */
+  get peakCallsPerSecond(): number {
+    let peak = 0
+    for (const call of this.calls) {
+      const inWindow = this.calls.filter((c) => c.at > call.at - RATE_WINDOW_MS && c.at <= call.at).length
+      peak = Math.max(peak, inWindow)
+    }
+    return peak
+  }
+}

@@ -1,0 +1,72 @@
+import type { Scheduler } from 'fast-check'
+import type { WxLike } from '../../miniprogram_npm_src/wx-api'
+import { Network } from './network'
+import { ThreadServer } from './thread-server'
+import { VirtualClock } from './virtual-clock'
+import { WeChatModel, type Later, type Policies } from './wechat'
+
+/** One user, one device, one developer server, the network between them, on a virtual clock. */
+export class World {
+  readonly clock = new VirtualClock()
+  readonly wechat: WeChatModel
+  readonly server: ThreadServer
+  readonly network: Network
+  /** The wx a client gets: WeChat's, watched for logins that start while a decrypt is in flight. */
+  readonly wx: WxLike
+  readonly violations: string[] = []
+
+  constructor(policies: Policies, later: (clock: VirtualClock) => Later, loggedIn = true) {
+    const deliver = later(this.clock)
+    this.wechat = new WeChatModel(policies, this.clock, deliver, loggedIn)
+    this.server = new ThreadServer(this.wechat, deliver, loggedIn)
+    this.network = new Network(this.wechat, this.server, deliver, this.clock)
+    this.wx = {
+      login: (options) => {
+        if (this.network.decryptsInFlight > 0 || this.server.decryptsInFlight > 0) {
+          this.violations.push(`wx.login invoked at ${this.clock.now()} while a decrypt was in flight`)
+        }
+        return this.wechat.wx.login(options)
+      },
+      checkSession: (options) => this.wechat.wx.checkSession(options),
+    }
+  }
+
+  /** Every broken rule the model saw. */
+  allViolations(): string[] {
+    return [...this.violations, ...this.network.violations]
+  }
+}
+
+/** Callbacks released by fast-check's scheduler, in whatever order it picks. */
+export const scheduled =
+  (s: Scheduler) =>
+  (): Later =>
+  (label, fn) => {
+    s.schedule(Promise.resolve(label), label).then(fn)
+  }
+
+/** Callbacks after fixed latencies, for deterministic scenarios. */
+export const timed =
+  (latencies: Record<string, number>) =>
+  (clock: VirtualClock): Later =>
+  (label, fn) => {
+    clock.setTimeout(fn, latencies[label] ?? 0)
+  }
+
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Runs the world until nothing is left to do: scheduled callbacks first, then the next timer. */
+export async function runToQuiet(clock: VirtualClock, s?: Scheduler, maxSteps = 100000): Promise<void> {
+  for (let step = 0; step < maxSteps; step++) {
+    await macrotask()
+    if (s && s.count() > 0) {
+      await s.waitNext(1)
+      continue
+    }
+    if (!clock.runNext()) {
+      await macrotask()
+      if ((!s || s.count() === 0) && clock.pending === 0) return
+    }
+  }
+  throw new Error('the world did not go quiet')
+}
