@@ -289,15 +289,17 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     return { reason: result.replyKind === 'code-rejected' ? 'CODE_REJECTED' : 'SERVER' }
   }
 
-  function joinedFailure(result: PhaseResult): Outcome<R> {
-    const { reason, error } = phaseFailure(result)
-    return failed(reason, error, result.kind === 'replied' ? result.reply : undefined)
-  }
-
   const retry = (reason: RetryReason): Outcome<R> => ({ status: 'retry', reason })
 
-  async function afterLostCode(reason: 'NETWORK' | 'TIMEOUT' | 'CODE_REJECTED', deadline: number, error?: unknown) {
-    return (await reestablish(deadline)) ? retry(reason) : failed(reason, error)
+  /**
+   * A login phase that carried or preceded this data failed. Where the server may now lack the
+   * current key, repair the session through the login route first, so the user's next tap works.
+   */
+  async function afterFailedPhase(result: PhaseResult, deadline: number): Promise<Outcome<R>> {
+    const { reason, error } = phaseFailure(result)
+    const repairable = reason !== 'SERVER' && !(reason === 'TIMEOUT' && result.kind === 'no-login')
+    if (repairable && (await reestablish(deadline))) return retry(reason as RetryReason)
+    return failed(reason, error, result.kind === 'replied' ? result.reply : undefined)
   }
 
   /** Sends data with a fresh login code (flag '0'), or after someone else's login when one is already under way. */
@@ -310,25 +312,14 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     const { current, own } = startPhase({ data, send })
     const result = await withDeadline(current.done, deadline, clock, 'login')
     // Someone else's code went first: this data follows with flag '1', and gets no login of its own.
-    if (!own) return established(result) ? sendValid(data, send, deadline, arrival, true) : joinedFailure(result)
-    switch (result.kind) {
-      case 'no-login':
-        return failed(errorReason(result.error, 'LOGIN_FAILED'), result.error)
-      case 'lost':
-        return afterLostCode(lostReason(result.error), deadline, result.error)
-      case 'replied':
-        switch (result.replyKind) {
-          case 'ok':
-            return { status: 'ok', reply: result.reply as R }
-          case 'decrypt-failed':
-            // The server holds the new key now; the data was sealed with an older one.
-            return retry('DECRYPT_FAILED')
-          case 'code-rejected':
-            return afterLostCode('CODE_REJECTED', deadline)
-          default:
-            return failed('SERVER', undefined, result.reply)
-        }
+    if (!own) return established(result) ? sendValid(data, send, deadline, arrival, true) : afterFailedPhase(result, deadline)
+    if (result.kind !== 'replied' || result.replyKind === 'code-rejected' || result.replyKind === 'session-key-missing') {
+      return afterFailedPhase(result, deadline)
     }
+    if (result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
+    // The server holds the new key now; the data was sealed with an older one.
+    if (result.replyKind === 'decrypt-failed') return retry('DECRYPT_FAILED')
+    return failed('SERVER', undefined, result.reply)
   }
 
   /** Sends data with flag '1' under a hold, and recovers once if the server's key turns out missing or stale. */
@@ -379,7 +370,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
         // Arrived while a login is in flight: its code request goes first, then this data with flag '1'.
         const arrival = logins
         const result = await withDeadline(phase.done, deadline, clock, 'login in flight')
-        return established(result) ? await sendValid(data, send, deadline, arrival, false) : joinedFailure(result)
+        return established(result) ? await sendValid(data, send, deadline, arrival, false) : await afterFailedPhase(result, deadline)
       }
       release = release || gate.hold(Math.max(1, deadline - clock.now()))
       const arrival = logins
