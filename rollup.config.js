@@ -8,7 +8,7 @@ module.exports = [
     output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: false },
     plugins: [
       typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: true }),
-      terser({ ecma: 2017, toplevel: true, compress: { passes: 3, unsafe_arrows: true }, format: { comments: false } }),
+      terser({ ecma: 2018, toplevel: true, compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true }, format: { comments: false } }),
     ],
   },
 ]

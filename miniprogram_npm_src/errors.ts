@@ -16,8 +16,6 @@ export class SessionGuardError extends Error {
     this.name = 'SessionGuardError'
     this.code = code
     if (cause !== undefined) this.cause = cause
-    // Keeps `instanceof` working when compiled to ES5-style classes.
-    Object.setPrototypeOf(this, SessionGuardError.prototype)
   }
 }
 

@@ -83,12 +83,9 @@ function established(result: PhaseResult): boolean {
   return result.kind === 'replied' && result.replyKind !== 'session-key-missing' && result.replyKind !== 'code-rejected'
 }
 
-function errorReason(error: unknown, fallback: 'NETWORK' | 'LOGIN_FAILED'): 'TIMEOUT' | 'NETWORK' | 'LOGIN_FAILED' {
-  return isGuardError(error, 'TIMEOUT') ? 'TIMEOUT' : isGuardError(error, 'LOGIN_FAILED') ? 'LOGIN_FAILED' : fallback
-}
-
-function lostReason(error: unknown): 'TIMEOUT' | 'NETWORK' {
-  return isGuardError(error, 'TIMEOUT') ? 'TIMEOUT' : 'NETWORK'
+/** The reason a thrown error stands for: the guard's own TIMEOUT and LOGIN_FAILED, or a failed request. */
+function reasonOf(error: unknown): 'TIMEOUT' | 'LOGIN_FAILED' | 'NETWORK' {
+  return isGuardError(error, 'TIMEOUT') || isGuardError(error, 'LOGIN_FAILED') ? (error.code as 'TIMEOUT' | 'LOGIN_FAILED') : 'NETWORK'
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -104,7 +101,7 @@ declare const wx: WxLike | undefined
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
   const found: WxLike | undefined = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
   if (!found || typeof found.login !== 'function' || typeof found.checkSession !== 'function') {
-    throw new SessionGuardError('CONFIG', 'no wx: pass options.wx or run inside a mini program')
+    throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
   const api: WxLike = found
   const timeout = positive(options.timeout, DEFAULT_TIMEOUT, 'timeout')
@@ -117,7 +114,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     : options.url
       ? (payload) => wxPostJson(api, options.url as string, payload, timeout) as Promise<R>
       : undefined
-  if (!defaultSend) throw new SessionGuardError('CONFIG', 'pass send or url: the guard needs a way to reach your server')
+  if (!defaultSend) throw new SessionGuardError('CONFIG', 'pass send or url')
   const sendLogin = options.sendLogin
     ? options.sendLogin
     : options.loginUrl
@@ -284,8 +281,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
 
   /** Why a login phase left the server without a fresh key. */
   function phaseFailure(result: PhaseResult): { reason: 'LOGIN_FAILED' | 'TIMEOUT' | 'NETWORK' | 'CODE_REJECTED' | 'SERVER'; error?: unknown } {
-    if (result.kind === 'no-login') return { reason: errorReason(result.error, 'LOGIN_FAILED'), error: result.error }
-    if (result.kind === 'lost') return { reason: lostReason(result.error), error: result.error }
+    if (result.kind !== 'replied') return { reason: reasonOf(result.error), error: result.error }
     return { reason: result.replyKind === 'code-rejected' ? 'CODE_REJECTED' : 'SERVER' }
   }
 
@@ -336,7 +332,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     try {
       reply = await sendPayload(send, { ...data, code: '', sessionKeyValidFlag: '1' }, deadline)
     } catch (error) {
-      return failed(lostReason(error), error)
+      return failed(reasonOf(error), error)
     } finally {
       release()
     }
@@ -384,7 +380,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       release = undefined
       return await sendWithLogin(data, send, deadline, arrival)
     } catch (error) {
-      return failed(errorReason(error, 'NETWORK'), error)
+      return failed(reasonOf(error), error)
     } finally {
       if (release) release()
     }
@@ -445,7 +441,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       release = undefined
       return await deliver(parsed.data, send, deadline, transferred)
     } catch (error) {
-      return failed(errorReason(error, 'NETWORK'), error)
+      return failed(reasonOf(error), error)
     } finally {
       if (release) release()
     }
@@ -471,7 +467,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       if (!sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
       return prepareOutcome(await withDeadline(startPhase('login').current.done, deadline, clock, 'login'))
     } catch (error) {
-      return { status: 'failed', reason: lostReason(error), error }
+      return { status: 'failed', reason: reasonOf(error), error }
     }
   }
 

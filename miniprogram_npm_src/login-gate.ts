@@ -45,7 +45,7 @@ export class LoginGate {
         },
         timer: this.clock.setTimeout(() => {
           this.waiters.delete(waiter)
-          reject(new SessionGuardError('TIMEOUT', 'decrypts in flight did not settle before the deadline'))
+          reject(new SessionGuardError('TIMEOUT', 'decrypts in flight outlasted the deadline'))
         }, Math.max(0, deadline - this.clock.now())),
       }
       this.waiters.add(waiter)

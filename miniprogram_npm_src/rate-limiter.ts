@@ -25,7 +25,7 @@ export class RateLimiter {
       const wait = this.delayBeforeNextCall(now)
       if (wait === 0) return
       if (now + wait > deadline) {
-        throw new SessionGuardError('TIMEOUT', 'no wx.login/wx.checkSession slot left before the deadline')
+        throw new SessionGuardError('TIMEOUT', 'rate limit: no slot before the deadline')
       }
       this.sleepers++
       try {

@@ -4,7 +4,7 @@ export function redactSecret(value: unknown): string {
   return `<redacted ${value.length}>`
 }
 
-const SECRET_FIELDS = ['code', 'iv', 'encryptedData', 'phoneCode', 'cloudID', 'session_key', 'sessionKey']
+const SECRET_FIELDS = ['code', 'iv', 'encryptedData', 'phoneCode', 'cloudID']
 
 export function redactRecord(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}

@@ -68,6 +68,7 @@ export class Network {
 
   send = (payload: Record<string, string>): Promise<Reply> => {
     this.sent.push({ kind: 'data', payload, at: this.clock.now() })
+    if (payload.code) this.sentCodes.add(payload.code)
     const decrypt = payload.sessionKeyValidFlag === '1'
     if (decrypt) {
       this.decryptsInFlight++
@@ -87,6 +88,7 @@ export class Network {
   sendLogin = (code: string): Promise<{ ok: boolean; reason?: string }> => {
     const payload = { code }
     this.sent.push({ kind: 'login', payload, at: this.clock.now() })
+    this.sentCodes.add(code)
     this.codesInTransit++
     return this.roundTrip(payload, () => this.server.login(code), () => this.codesInTransit--)
   }
@@ -96,11 +98,10 @@ export class Network {
 
   /** Codes WeChat issued that no request has carried yet. */
   unsentCodes(): number {
-    const sentCodes = new Set(this.sent.map((r) => r.payload.code).filter(Boolean))
-    let unsent = 0
-    for (const code of this.wechat.codes.keys()) if (!sentCodes.has(code)) unsent++
-    return unsent
+    return this.wechat.codes.size - this.sentCodes.size
   }
+
+  private readonly sentCodes = new Set<string>()
 
   /** How many requests carried each code. */
   requestsPerCode(): Map<string, number> {

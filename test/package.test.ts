@@ -1,0 +1,57 @@
+/**
+ * What ships: one CommonJS file WeChat's JS engine can run, its typings, and
+ * nothing else; within the size budget; publint clean. Runs on the build that
+ * `npm test` makes first.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runInNewContext } from 'node:vm'
+import { gzipSync } from 'node:zlib'
+
+const root = join(__dirname, '..')
+const dist = (file: string) => join(root, 'miniprogram_dist', file)
+const SIZE_BUDGET = 4096
+
+describe('the built package', () => {
+  const code = readFileSync(dist('index.js'), 'utf8')
+
+  it(`is at most ${SIZE_BUDGET} bytes gzipped`, () => {
+    const size = gzipSync(code, { level: 9 }).length
+    console.log(`miniprogram_dist/index.js: ${code.length} bytes, ${size} bytes gzipped (budget ${SIZE_BUDGET})`)
+    expect(size).toBeLessThanOrEqual(SIZE_BUDGET)
+  })
+
+  it('requires nothing: no runtime dependency, no Node built-in', () => {
+    expect(code).not.toMatch(/\brequire\s*\(/)
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies).toBeUndefined()
+  })
+
+  it('touches no global but wx, and the timers and Date every JS engine has', () => {
+    for (const name of ['window', 'document', 'process', 'Buffer', 'global', 'globalThis', 'setImmediate', 'localStorage']) {
+      expect(code).not.toMatch(new RegExp(`\\b${name}\\b`))
+    }
+  })
+
+  it('runs in a bare sandbox with only wx: exports createSessionGuard', () => {
+    const sandbox = { module: { exports: {} as Record<string, unknown> }, exports: {}, wx: { login() {}, checkSession() {} }, setTimeout, clearTimeout }
+    sandbox.exports = sandbox.module.exports
+    runInNewContext(code, sandbox)
+    const { createSessionGuard } = sandbox.module.exports as { createSessionGuard: (o: object) => { inspect(): object } }
+    expect(createSessionGuard({ send: () => Promise.resolve({ ok: true }) }).inspect()).toMatchObject({ login: 'idle' })
+  })
+
+  it('packs only the built code, typings, README, LICENSE and CHANGELOG', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))
+    const files: string[] = pack.files.map((f: { path: string }) => f.path)
+    for (const file of files) {
+      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
+    }
+    expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'README.md', 'LICENSE', 'CHANGELOG.md']))
+  })
+
+  it('is publint clean', () => {
+    const out = execFileSync('npx', ['publint', '--strict'], { cwd: root, encoding: 'utf8' })
+    expect(out).not.toMatch(/error|warning|suggestion/i)
+  })
+})

@@ -1,0 +1,46 @@
+import fc from 'fast-check'
+import { RateLimiter } from '../../miniprogram_npm_src/rate-limiter'
+import { isGuardError } from '../../miniprogram_npm_src/errors'
+import { VirtualClock } from '../model/virtual-clock'
+import { runToQuiet } from '../model/world'
+
+describe('RateLimiter', () => {
+  it('never lets more than `limit` calls into any window, whatever the arrival times', () =>
+    fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }), async (arrivals) => {
+        const clock = new VirtualClock()
+        const limiter = new RateLimiter(4, 1000, clock)
+        const calls: number[] = []
+        const runs: Promise<unknown>[] = []
+        for (const at of arrivals) {
+          clock.setTimeout(() => runs.push(limiter.run(() => calls.push(clock.now()), 1e9)), at)
+        }
+        await runToQuiet(clock)
+        await Promise.all(runs)
+        expect(calls).toHaveLength(arrivals.length)
+        for (const t of calls) expect(calls.filter((c) => c > t - 1000 && c <= t).length).toBeLessThanOrEqual(4)
+      }),
+      { numRuns: 300 },
+    ))
+
+  it('fails at once with TIMEOUT when no slot frees before the deadline, and the call is not made', async () => {
+    const clock = new VirtualClock()
+    const limiter = new RateLimiter(1, 1000, clock)
+    await limiter.run(() => undefined, 0)
+    let made = false
+    const late = limiter.run(() => (made = true), 999)
+    expect(isGuardError(await late.catch((e: unknown) => e), 'TIMEOUT')).toBe(true)
+    expect(made).toBe(false)
+    expect(clock.pending).toBe(0)
+  })
+
+  it('tryClaim refuses when the window is full and accepts once the oldest call leaves it', () => {
+    const clock = new VirtualClock()
+    const limiter = new RateLimiter(2, 1000, clock)
+    expect([limiter.tryClaim(), limiter.tryClaim(), limiter.tryClaim()]).toEqual([true, true, false])
+    expect(limiter.delayBeforeNextCall(clock.now())).toBe(1000)
+    clock.setTimeout(() => undefined, 1000)
+    clock.runNext()
+    expect(limiter.tryClaim()).toBe(true)
+  })
+})
