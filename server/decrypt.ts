@@ -1,0 +1,57 @@
+import { createDecipheriv } from 'node:crypto'
+import { ServerError } from './errors'
+
+export interface DecryptOptions {
+  sessionKey: string
+  encryptedData: string
+  iv: string
+  appId: string
+  /** Reject data whose watermark is older than this. */
+  maxAgeSeconds?: number
+  /** Clock for the age check, in ms. */
+  now?: number
+}
+
+/** Far above any real open data (a phone number is ~200 bytes), low enough to refuse abuse cheaply. */
+const MAX_CIPHERTEXT_CHARS = 64 * 1024
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** Base64 whose '+' became ' ' on the way (form or URL encoding) is repaired; anything else non-base64 is refused. */
+function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
+  if (typeof value !== 'string' || value.length === 0) throw new ServerError('BAD_INPUT', `${field} must be a non-empty base64 string`)
+  if (value.length > MAX_CIPHERTEXT_CHARS) throw new ServerError('BAD_INPUT', `${field} is too long`)
+  const repaired = value.trim().replace(/ /g, '+')
+  if (!BASE64.test(repaired) || repaired.length % 4 !== 0) throw new ServerError('BAD_INPUT', `${field} is not base64`)
+  const decoded = Buffer.from(repaired, 'base64')
+  if (bytes !== undefined && decoded.length !== bytes) throw new ServerError('BAD_INPUT', `${field} must decode to ${bytes} bytes`)
+  return decoded
+}
+
+/**
+ * WeChat open data: AES-128-CBC with PKCS#7, key = base64(session_key),
+ * checked against the watermark's appid (and age, when asked).
+ */
+export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark: { appid: string; timestamp: number } } {
+  const key = decodeBase64(options.sessionKey, 'sessionKey', 16)
+  const iv = decodeBase64(options.iv, 'iv', 16)
+  const ciphertext = decodeBase64(options.encryptedData, 'encryptedData')
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new ServerError('DECRYPT_FAILED', 'ciphertext is not whole AES blocks')
+  let data: T & { watermark?: { appid?: unknown; timestamp?: unknown } }
+  try {
+    const decipher = createDecipheriv('aes-128-cbc', key, iv)
+    const text = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
+    data = JSON.parse(text)
+  } catch {
+    throw new ServerError('DECRYPT_FAILED', 'open data did not decrypt with this session key')
+  }
+  if (!data || typeof data !== 'object') throw new ServerError('DECRYPT_FAILED', 'open data is not a JSON object')
+  const watermark = data.watermark
+  if (!watermark || watermark.appid !== options.appId) throw new ServerError('WATERMARK_MISMATCH', 'watermark.appid is not this app')
+  if (options.maxAgeSeconds !== undefined) {
+    const now = (options.now ?? Date.now()) / 1000
+    if (typeof watermark.timestamp !== 'number' || now - watermark.timestamp > options.maxAgeSeconds) {
+      throw new ServerError('EXPIRED', 'open data is older than maxAgeSeconds')
+    }
+  }
+  return data as T & { watermark: { appid: string; timestamp: number } }
+}

@@ -1,0 +1,49 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { WeChatModel } from '../model/wechat'
+
+/**
+ * WeChat's server API on loopback, answering from the model: jscode2session,
+ * the access token and getuserphonenumber. `failNext` makes the next call
+ * answer a WeChat errcode.
+ */
+export class FakeWeChatApi {
+  readonly calls: string[] = []
+  failNext: number[] = []
+  private server?: Server
+
+  constructor(
+    private readonly wechat: WeChatModel,
+    private readonly appId: string,
+    private readonly secret: string,
+  ) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url || '/', 'http://localhost')
+      this.calls.push(url.pathname)
+      const reply = (body: object) => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(body))
+      }
+      const errcode = this.failNext.shift()
+      if (errcode !== undefined) return reply({ errcode, errmsg: 'injected' })
+      if (url.pathname === '/sns/jscode2session') {
+        if (url.searchParams.get('appid') !== this.appId || url.searchParams.get('secret') !== this.secret) return reply({ errcode: 40013, errmsg: 'invalid appid' })
+        const result = this.wechat.code2Session(url.searchParams.get('js_code') || '')
+        return reply(result)
+      }
+      if (url.pathname === '/cgi-bin/token') return reply({ access_token: 'token-1', expires_in: 7200 })
+      if (url.pathname === '/wxa/business/getuserphonenumber') {
+        return reply({ errcode: 0, phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' } })
+      }
+      res.writeHead(404).end()
+    })
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+}

@@ -1,0 +1,102 @@
+import { createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
+import { VirtualClock } from '../model/virtual-clock'
+import { APP_ID, WeChatModel } from '../model/wechat'
+import { FakeWeChatApi } from './fake-wechat-api'
+
+const SECRET = 'app-secret'
+const OPENID = 'openid-of-the-user'
+
+async function setup(grace = 5 * 60 * 1000) {
+  const clock = new VirtualClock()
+  const wechat = new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, clock, (_l, fn) => fn(), false)
+  const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
+  const baseUrl = await fake.start()
+  const store = new MemoryStore()
+  const api = createWeChatApi({ appId: APP_ID, appSecret: SECRET, baseUrl, timeoutMs: 2000 })
+  const handler = createOpenDataHandler({ appId: APP_ID, api, store, previousKeyGraceMs: grace, now: () => clock.now() })
+  const code = () =>
+    new Promise<string>((resolve) => wechat.wx.login({ success: (r) => resolve(r.code as string) }))
+  return { clock, wechat, fake, store, api, handler, code }
+}
+
+let world: Awaited<ReturnType<typeof setup>>
+afterEach(() => world?.fake.stop())
+
+describe('createOpenDataHandler', () => {
+  it("flag '0': exchanges the code, keeps the key, decrypts", async () => {
+    world = await setup()
+    const code = await world.code()
+    const { detail } = world.wechat.consent('a')
+    const result = await world.handler.openData({ code, sessionKeyValidFlag: '0', iv: detail.iv, encryptedData: detail.encryptedData })
+    expect(result).toEqual({ reply: { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000', tag: 'a' }) }, openid: OPENID })
+    expect((await world.store.get(OPENID))?.current).toBe(world.wechat.key)
+  })
+
+  it("flag '1': decrypts with the stored key, and says SESSION_KEY_MISSING without one", async () => {
+    world = await setup()
+    const { detail } = world.wechat.consent('b')
+    const payload = { code: '', sessionKeyValidFlag: '1', iv: detail.iv, encryptedData: detail.encryptedData }
+    expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'SESSION_KEY_MISSING' })
+    expect((await world.handler.login({ code: await world.code() })).reply).toEqual({ ok: true })
+    const fresh = world.wechat.consent('c').detail
+    expect((await world.handler.openData({ ...payload, iv: fresh.iv, encryptedData: fresh.encryptedData }, OPENID)).reply).toMatchObject({ ok: true, data: { tag: 'c' } })
+  })
+
+  it('exchanges a code once: the same code again is CODE_REJECTED without calling WeChat', async () => {
+    world = await setup()
+    const code = await world.code()
+    expect((await world.handler.login({ code })).reply).toEqual({ ok: true })
+    expect((await world.handler.login({ code })).reply).toEqual({ ok: false, reason: 'CODE_REJECTED' })
+    expect(world.fake.calls.filter((c) => c === '/sns/jscode2session')).toHaveLength(1)
+  })
+
+  it('keeps the previous key through a rotation, for its grace period only', async () => {
+    world = await setup(60000)
+    await world.handler.login({ code: await world.code() })
+    const sealedBefore = world.wechat.consent('old').detail
+    await world.handler.login({ code: await world.code() }) // 'always' rotates
+    const payload = { code: '', sessionKeyValidFlag: '1', iv: sealedBefore.iv, encryptedData: sealedBefore.encryptedData }
+    expect((await world.handler.openData(payload, OPENID)).reply).toMatchObject({ ok: true, data: { tag: 'old' } })
+    world.clock.setTimeout(() => undefined, 60001)
+    world.clock.runNext()
+    expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'DECRYPT_FAILED' })
+  })
+
+  it.each([
+    [40029, 'CODE_REJECTED'],
+    [40163, 'CODE_REJECTED'],
+    [45011, 'WECHAT_UNAVAILABLE'],
+    [-1, 'WECHAT_UNAVAILABLE'],
+    [40226, 'USER_BLOCKED'],
+  ])('maps WeChat errcode %i to %s', async (errcode, reason) => {
+    world = await setup()
+    world.fake.failNext = [errcode]
+    expect((await world.handler.login({ code: await world.code() })).reply).toEqual({ ok: false, reason })
+  })
+
+  it.each([
+    ['no payload', undefined],
+    ['a string payload', 'x'],
+    ['an unknown flag', { code: '', sessionKeyValidFlag: '2', iv: 'aaaa', encryptedData: 'aaaa' }],
+    ["flag '0' without a code", { code: '', sessionKeyValidFlag: '0', iv: 'aaaa', encryptedData: 'aaaa' }],
+    ['no iv', { code: '', sessionKeyValidFlag: '1', encryptedData: 'aaaa' }],
+    ['a huge encryptedData', { code: '', sessionKeyValidFlag: '1', iv: 'aaaa', encryptedData: 'A'.repeat(70000) }],
+  ])('answers BAD_REQUEST to %s', async (_what, payload) => {
+    world = await setup()
+    expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'BAD_REQUEST' })
+  })
+
+  it('redeems a phone code with one cached access token for many calls', async () => {
+    world = await setup()
+    const [a, b] = await Promise.all([world.api.getPhoneNumberByCode('p1'), world.api.getPhoneNumberByCode('p2')])
+    expect(a.phoneNumber).toBe('13800138000')
+    expect(b.phoneNumber).toBe('13800138000')
+    await world.api.getPhoneNumberByCode('p3')
+    expect(world.fake.calls.filter((c) => c === '/cgi-bin/token')).toHaveLength(1)
+  })
+
+  it('bounds a WeChat call that never answers with a TIMEOUT error', async () => {
+    const api = createWeChatApi({ appId: APP_ID, appSecret: SECRET, baseUrl: 'http://127.0.0.1:9', timeoutMs: 200, fetch: () => new Promise(() => undefined) })
+    await expect(api.code2Session('c')).rejects.toMatchObject({ code: 'TIMEOUT' })
+  })
+})
