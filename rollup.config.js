@@ -1,7 +1,24 @@
 // Builds the two halves: the mini program package (one CommonJS file WeChat's JS engine can run, plus
 // typings) and the Node server companion (`miniprogram-session-guard/server`).
+const { copyFileSync, mkdirSync } = require('node:fs')
+const { dirname } = require('node:path')
 const typescript = require('@rollup/plugin-typescript')
 const terser = require('@rollup/plugin-terser')
+
+const minify = () =>
+  terser({ ecma: 2018, toplevel: true, compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true }, format: { comments: false } })
+
+/** Components ship their template, style and config beside the built js. */
+const copyComponentFiles = (folder) => ({
+  name: 'copy-component-files',
+  writeBundle() {
+    for (const ext of ['wxml', 'wxss', 'json']) {
+      const to = `miniprogram_dist/${folder}/index.${ext}`
+      mkdirSync(dirname(to), { recursive: true })
+      copyFileSync(`miniprogram_npm_src/${folder}/index.${ext}`, to)
+    }
+  },
+})
 
 module.exports = [
   {
@@ -9,7 +26,16 @@ module.exports = [
     output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: false },
     plugins: [
       typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: true }),
-      terser({ ecma: 2018, toplevel: true, compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true }, format: { comments: false } }),
+      minify(),
+    ],
+  },
+  {
+    input: 'miniprogram_npm_src/phone-number-button/index.ts',
+    output: { file: 'miniprogram_dist/phone-number-button/index.js', format: 'cjs', sourcemap: false },
+    plugins: [
+      typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'miniprogram_dist/phone-number-button' }),
+      minify(),
+      copyComponentFiles('phone-number-button'),
     ],
   },
   {

@@ -1,4 +1,5 @@
 import type { Scheduler } from 'fast-check'
+import type { Clock } from '../../miniprogram_npm_src/clock'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 import { Network } from './network'
 import { ThreadServer } from './thread-server'
@@ -6,8 +7,8 @@ import { VirtualClock } from './virtual-clock'
 import { WeChatModel, type Later, type Policies } from './wechat'
 
 /** One user, one device, one developer server, the network between them, on a virtual clock. */
-export class World {
-  readonly clock = new VirtualClock()
+export class World<C extends Clock = VirtualClock> {
+  readonly clock: C
   readonly wechat: WeChatModel
   readonly server: ThreadServer
   readonly network: Network
@@ -15,7 +16,8 @@ export class World {
   readonly wx: WxLike
   readonly violations: string[] = []
 
-  constructor(policies: Policies, later: (clock: VirtualClock) => Later, loggedIn = true) {
+  constructor(policies: Policies, later: (clock: C) => Later, loggedIn = true, clock?: C) {
+    this.clock = clock || (new VirtualClock() as unknown as C)
     const deliver = later(this.clock)
     this.wechat = new WeChatModel(policies, this.clock, deliver, loggedIn)
     this.server = new ThreadServer(this.wechat, deliver, loggedIn)
@@ -43,6 +45,14 @@ export const scheduled =
   (): Later =>
   (label, fn) => {
     s.schedule(Promise.resolve(label), label).then(fn)
+  }
+
+/** Callbacks on the real event loop, for tests that run in real time (components, HTTP). */
+export const realTime =
+  (ms = 1) =>
+  (): Later =>
+  (_label, fn) => {
+    setTimeout(fn, ms)
   }
 
 /** Callbacks after fixed latencies, for deterministic scenarios. */

@@ -1,0 +1,74 @@
+import type { Outcome, SessionGuard } from '../index'
+
+/** The result event's detail: the guard's outcome, or NO_GUARD when the app has none under `guardKey`. */
+export type PhoneNumberResult = Outcome | { status: 'failed'; reason: 'NO_GUARD' }
+
+type Release = () => void
+
+declare function getApp(): Record<string, unknown> | undefined
+
+function findGuard(key: string): SessionGuard | undefined {
+  const app = typeof getApp === 'function' ? getApp() : undefined
+  const guard = app && (app[key] as SessionGuard | undefined)
+  return guard && typeof guard.getPhoneNumber === 'function' ? guard : undefined
+}
+
+/**
+ * <phone-number-button bind:result="onResult">手机号登录</phone-number-button>
+ *
+ * Wraps <button open-type="getPhoneNumber">. From the press until WeChat's
+ * getphonenumber event it holds the app's logins back, so no login can rotate
+ * the key while the consent dialog is open. While an outcome is pending the
+ * button shows loading and is disabled: a second dialog would only repeat a
+ * paid verification. An event that still arrives meanwhile is served too.
+ */
+Component({
+  externalClasses: ['custom-class'],
+  properties: {
+    type: { type: String, value: 'primary' },
+    size: { type: String, value: 'default' },
+    plain: { type: Boolean, value: false },
+    disabled: { type: Boolean, value: false },
+    loading: { type: Boolean, value: false },
+    /** Where the guard lives on the App object. */
+    guardKey: { type: String, value: 'sessionGuard' },
+  },
+  data: { pending: false },
+  lifetimes: {
+    detached() {
+      this.releaseHold()
+    },
+  },
+  methods: {
+    onTap() {
+      const guard = findGuard(this.data.guardKey)
+      if (!guard) return
+      this.releaseHold()
+      ;(this as unknown as { hold?: Release }).hold = guard.holdLogins()
+    },
+    onGetPhoneNumber(event: { detail: unknown }) {
+      const guard = findGuard(this.data.guardKey)
+      if (!guard) {
+        this.releaseHold()
+        this.triggerEvent('result', { status: 'failed', reason: 'NO_GUARD' })
+        return
+      }
+      // The guard takes its own hold in this same tick, so the consent hold can go now.
+      const outcome = guard.getPhoneNumber(event.detail)
+      this.releaseHold()
+      const self = this as unknown as { inFlight?: number }
+      self.inFlight = (self.inFlight || 0) + 1
+      this.setData({ pending: true })
+      outcome.then((result) => {
+        self.inFlight = (self.inFlight || 1) - 1
+        if (!self.inFlight) this.setData({ pending: false })
+        this.triggerEvent('result', result)
+      })
+    },
+    releaseHold() {
+      const self = this as unknown as { hold?: Release }
+      if (self.hold) self.hold()
+      self.hold = undefined
+    },
+  },
+})

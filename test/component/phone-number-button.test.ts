@@ -1,0 +1,132 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The shipped phone-number-button (built files in miniprogram_dist), rendered
+ * with miniprogram-simulate against the WeChat model.
+ */
+import path from 'node:path'
+import simulate from 'miniprogram-simulate'
+import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import { installApp, realWorld, until } from './harness'
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createSessionGuard } = require('../../miniprogram_dist') as { createSessionGuard: (o: SessionGuardOptions) => SessionGuard }
+// Loaded once: simulate runs a component's js through require, which jest does not re-run.
+const button = simulate.load(path.join(__dirname, '../../miniprogram_dist/phone-number-button/index'), { compiler: 'simulate' })
+
+function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}) {
+  const guard = createSessionGuard({ wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, ...options })
+  installApp({ sessionGuard: guard })
+  const results: { status: string; reason?: string; reply?: { tag?: string } }[] = []
+  const host = simulate.load({
+    template: '<phone-number-button class="login" bind:result="onResult">手机号登录</phone-number-button>',
+    usingComponents: { 'phone-number-button': button },
+    methods: {
+      onResult(event: { detail: (typeof results)[number] }) {
+        results.push(event.detail)
+      },
+    },
+  })
+  const page = simulate.render(host)
+  page.attach(document.createElement('parent-wrapper'))
+  const node = page.querySelector('.login >>> .psg-button')
+  const press = (detail: unknown) => {
+    node.dispatchEvent('tap')
+    node.dispatchEvent('getphonenumber', { detail })
+  }
+  return { world, guard, results, page, node, press }
+}
+
+describe('phone-number-button', () => {
+  it('renders a button around its slot content', () => {
+    const { node } = mount()
+    expect(node.dom.tagName).toBe('WX-BUTTON')
+    expect(node.dom.textContent).toContain('手机号登录')
+  })
+
+  it("reports ok after one checkSession and a flag-'1' payload, showing loading while pending", async () => {
+    const { world, results, press, page } = mount()
+    const { detail } = world.wechat.consent('a')
+    press(detail)
+    await simulate.sleep(0)
+    expect(page.querySelector('.login').instance.data.pending).toBe(true)
+    await until(() => results.length === 1)
+    expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'a' } })
+    expect(world.network.sent.map((r) => r.payload)).toEqual([{ code: '', sessionKeyValidFlag: '1', iv: detail.iv, encryptedData: detail.encryptedData }])
+    expect(world.wechat.calls.map((c) => c.api)).toEqual(['checkSession'])
+    expect(page.querySelector('.login').instance.data.pending).toBe(false)
+  })
+
+  it.each([['getPhoneNumber:fail user deny'], ['getPhoneNumber:fail:user deny']])('reports denied for %s without a request', async (errMsg) => {
+    const { world, results, press } = mount()
+    press({ errMsg })
+    await until(() => results.length === 1)
+    expect(results[0]).toEqual({ status: 'denied', errMsg })
+    expect(world.network.sent).toHaveLength(0)
+    expect(world.wechat.calls).toHaveLength(0)
+  })
+
+  it('reports NO_QUOTA for errno 1400001', async () => {
+    const { results, press } = mount()
+    press({ errMsg: 'getPhoneNumber:fail no quota', errno: 1400001 })
+    await until(() => results.length === 1)
+    expect(results[0]).toMatchObject({ status: 'failed', reason: 'NO_QUOTA' })
+  })
+
+  it('passes a new-style phone code alongside the data, never as the login code', async () => {
+    const { world, results, press } = mount()
+    world.wechat.expire()
+    press(world.wechat.consent('b', true).detail)
+    await until(() => results.length === 1)
+    expect(world.network.sent[0].payload).toMatchObject({ phoneCode: 'phone-b', sessionKeyValidFlag: '0', code: expect.stringMatching(/^code-/) })
+  })
+
+  it('serves a double and a triple tap: every event answered, checkSession shared, no login', async () => {
+    const { world, results, press } = mount()
+    const consents = [1, 2, 3].map((i) => world.wechat.consent(`t${i}`).detail)
+    consents.forEach(press)
+    await until(() => results.length === 3)
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
+    expect(world.wechat.calls.filter((c) => c.api === 'login')).toHaveLength(0)
+    expect(world.wechat.calls.filter((c) => c.api === 'checkSession')).toHaveLength(1)
+    expect(world.network.sent.every((r) => r.payload.sessionKeyValidFlag === '1')).toBe(true)
+  })
+
+  it('holds logins back from the press until the getphonenumber event', async () => {
+    const { world, guard, results, node } = mount()
+    guard.invalidate()
+    node.dispatchEvent('tap') // the consent dialog is open now
+    const prepared = guard.prepare()
+    await simulate.sleep(50)
+    expect(world.wechat.logins).toHaveLength(0)
+    node.dispatchEvent('getphonenumber', { detail: world.wechat.consent('c').detail })
+    await until(() => results.length === 1)
+    await prepared
+    expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'c' } })
+    expect(world.wechat.logins).toHaveLength(1)
+    expect(world.wechat.logins[0].at).toBeGreaterThanOrEqual(world.server.handled[0].at)
+  })
+
+  it('lets go of the hold when the button goes away', async () => {
+    const { world, guard } = mount()
+    const alone = simulate.render(button)
+    alone.attach(document.createElement('parent-wrapper'))
+    guard.invalidate()
+    alone.querySelector('.psg-button').dispatchEvent('tap')
+    await simulate.sleep(0)
+    expect(guard.inspect().holds).toBe(1)
+    alone.detach()
+    await simulate.sleep(0)
+    expect(guard.inspect().holds).toBe(0)
+    expect(await guard.prepare()).toEqual({ status: 'ok', loggedIn: true })
+    expect(world.wechat.logins).toHaveLength(1)
+  })
+
+  it('reports NO_GUARD when the app has no guard', async () => {
+    const { results, press } = mount()
+    installApp({})
+    press({ errMsg: 'getPhoneNumber:ok', iv: 'aaaa', encryptedData: 'aaaa' })
+    await until(() => results.length === 1)
+    expect(results[0]).toEqual({ status: 'failed', reason: 'NO_GUARD' })
+  })
+})
