@@ -3,6 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }] },
   testTimeout: 120000,
+  // The example pages load the package the way a mini program does: from what "构建 npm" produced.
+  moduleNameMapper: {
+    '^miniprogram-session-guard$': '<rootDir>/example-miniprogram/miniprogram_npm/miniprogram-session-guard/index.js',
+  },
 }

@@ -23,6 +23,8 @@ export type Reply = DefaultReply<{ data?: Record<string, unknown> }>
 export interface HandlerResult {
   reply: Reply
   openid?: string
+  /** A login code was exchanged for this request: the place to issue your own session token. */
+  exchanged?: boolean
 }
 
 export interface OpenDataHandler {
@@ -104,7 +106,8 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
         const exchanged = await exchange(p.code)
         if ('reply' in exchanged) return exchanged
         const keys = await store.get(exchanged.openid)
-        return { reply: keys ? decryptWith(keys, sealed) : { ok: false, reason: 'SESSION_KEY_MISSING' }, openid: exchanged.openid }
+        const reply: Reply = keys ? decryptWith(keys, sealed) : { ok: false, reason: 'SESSION_KEY_MISSING' }
+        return { reply, openid: exchanged.openid, exchanged: true }
       }
       if (p.sessionKeyValidFlag !== '1') return fail('BAD_REQUEST')
       if (!isString(openid, 128)) return fail('SESSION_KEY_MISSING')
@@ -117,7 +120,7 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
       if (!isString(code, 256)) return fail('BAD_REQUEST')
       const exchanged = await exchange(code)
       if ('reply' in exchanged) return exchanged
-      return { reply: { ok: true }, openid: exchanged.openid }
+      return { reply: { ok: true }, openid: exchanged.openid, exchanged: true }
     },
   }
 }

@@ -4,7 +4,7 @@ import type { HandlerResult, OpenDataHandler } from './handler'
 export interface HttpAdapterOptions {
   /** Who is asking, from your own auth (a token, a cookie): needed for flag-'1' requests. */
   identify?: (req: IncomingMessage) => string | undefined | Promise<string | undefined>
-  /** Adds fields to a successful login reply, e.g. your own session token for this openid. */
+  /** Adds fields to every reply that follows a code exchange (login, or flag '0'), e.g. your own session token. */
   onLogin?: (openid: string) => Record<string, unknown> | Promise<Record<string, unknown>>
   paths?: { login?: string; openData?: string }
   maxBodyBytes?: number
@@ -60,12 +60,9 @@ export function createHttpHandler(handler: OpenDataHandler, options: HttpAdapter
     }
     try {
       let result: HandlerResult
-      if (path === loginPath) {
-        result = await handler.login(body)
-        if (result.reply.ok && result.openid && options.onLogin) Object.assign(result.reply, await options.onLogin(result.openid))
-      } else {
-        result = await handler.openData(body, options.identify ? await options.identify(req) : undefined)
-      }
+      if (path === loginPath) result = await handler.login(body)
+      else result = await handler.openData(body, options.identify ? await options.identify(req) : undefined)
+      if (result.exchanged && result.openid && options.onLogin) Object.assign(result.reply, await options.onLogin(result.openid))
       send(res, 200, result.reply)
     } catch {
       // The store or WeChat failed in a way the handler could not map; never echo the error (it may name a key).

@@ -45,7 +45,7 @@ function wechatError(body: { errcode?: number; errmsg?: string }): ServerError {
 export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   const baseUrl = (options.baseUrl || 'https://api.weixin.qq.com').replace(/\/$/, '')
   const timeoutMs = options.timeoutMs ?? 5000
-  const doFetch = options.fetch || fetch
+  const doFetch = options.fetch || ((input: string, init?: RequestInit) => fetch(input, init))
   const now = options.now || Date.now
   let token: { value: string; expiresAt: number } | undefined
   let tokenPending: Promise<string> | undefined
@@ -54,7 +54,7 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
     let response: Response
     let timer: NodeJS.Timeout | undefined
     try {
-      const signal = AbortSignal.timeout(timeoutMs)
+      const signal = typeof AbortSignal !== 'undefined' && AbortSignal.timeout ? AbortSignal.timeout(timeoutMs) : undefined
       // The race also bounds a fetch implementation that ignores its signal.
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), timeoutMs)

@@ -29,7 +29,9 @@ function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}) 
   })
   const page = simulate.render(host)
   page.attach(document.createElement('parent-wrapper'))
-  const node = page.querySelector('.login >>> .psg-button')
+  const found = page.querySelector('.login >>> .psg-button')
+  if (!found) throw new Error('the button did not render')
+  const node = found
   const press = (detail: unknown) => {
     node.dispatchEvent('tap')
     node.dispatchEvent('getphonenumber', { detail })
@@ -40,8 +42,8 @@ function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}) 
 describe('phone-number-button', () => {
   it('renders a button around its slot content', () => {
     const { node } = mount()
-    expect(node.dom.tagName).toBe('WX-BUTTON')
-    expect(node.dom.textContent).toContain('手机号登录')
+    expect(node.dom?.tagName).toBe('WX-BUTTON')
+    expect(node.dom?.textContent).toContain('手机号登录')
   })
 
   it("reports ok after one checkSession and a flag-'1' payload, showing loading while pending", async () => {
@@ -49,12 +51,12 @@ describe('phone-number-button', () => {
     const { detail } = world.wechat.consent('a')
     press(detail)
     await simulate.sleep(0)
-    expect(page.querySelector('.login').instance.data.pending).toBe(true)
+    expect(page.querySelector('.login')?.instance.data.pending).toBe(true)
     await until(() => results.length === 1)
     expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'a' } })
     expect(world.network.sent.map((r) => r.payload)).toEqual([{ code: '', sessionKeyValidFlag: '1', iv: detail.iv, encryptedData: detail.encryptedData }])
     expect(world.wechat.calls.map((c) => c.api)).toEqual(['checkSession'])
-    expect(page.querySelector('.login').instance.data.pending).toBe(false)
+    expect(page.querySelector('.login')?.instance.data.pending).toBe(false)
   })
 
   it.each([['getPhoneNumber:fail user deny'], ['getPhoneNumber:fail:user deny']])('reports denied for %s without a request', async (errMsg) => {
@@ -112,7 +114,7 @@ describe('phone-number-button', () => {
     const alone = simulate.render(button)
     alone.attach(document.createElement('parent-wrapper'))
     guard.invalidate()
-    alone.querySelector('.psg-button').dispatchEvent('tap')
+    alone.querySelector('.psg-button')?.dispatchEvent('tap')
     await simulate.sleep(0)
     expect(guard.inspect().holds).toBe(1)
     alone.detach()

@@ -163,8 +163,8 @@ export class WeChatModel {
     return this.loginsInFlight > 0
   }
 
-  /** The user taps allow in the phone-number dialog: WeChat seals the number with the key it holds now. */
-  consent(tag: string, phoneCode = false): Consent {
+  /** The user taps allow (phone number, WeRun …): WeChat seals the data with the key it holds now. */
+  consent(tag: string, phoneCode = false, content?: object): Consent {
     const sessionValid = !this.expired
     if (this.expired && this.policies.expiredConsent === 'fresh-key') {
       this.rotate()
@@ -172,9 +172,7 @@ export class WeChatModel {
     }
     const iv = Buffer.alloc(16, ++this.ivSeq % 251).toString('base64')
     const data = {
-      phoneNumber: '13800138000',
-      purePhoneNumber: '13800138000',
-      countryCode: '86',
+      ...(content || { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }),
       tag,
       watermark: { appid: APP_ID, timestamp: Math.floor(this.clock.now() / 1000) },
     }

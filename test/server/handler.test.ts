@@ -28,7 +28,7 @@ describe('createOpenDataHandler', () => {
     const code = await world.code()
     const { detail } = world.wechat.consent('a')
     const result = await world.handler.openData({ code, sessionKeyValidFlag: '0', iv: detail.iv, encryptedData: detail.encryptedData })
-    expect(result).toEqual({ reply: { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000', tag: 'a' }) }, openid: OPENID })
+    expect(result).toEqual({ reply: { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000', tag: 'a' }) }, openid: OPENID, exchanged: true })
     expect((await world.store.get(OPENID))?.current).toBe(world.wechat.key)
   })
 

@@ -1,0 +1,56 @@
+/**
+ * The example companion: what `npm run example:server` serves, and what the example page tests talk to.
+ * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in test/); with them,
+ * from the real one. Every reply after a code exchange carries a token; open-data requests send it
+ * back as `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1'.
+ */
+import { randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
+import { systemClock } from '../../miniprogram_npm_src/clock'
+import { FakeWeChatApi } from './fake-wechat-api'
+import { APP_ID, WeChatModel } from '../model/wechat'
+
+export interface ExampleServerOptions {
+  port?: number
+  /** Real WeChat credentials; without them a simulated WeChat answers. */
+  appId?: string
+  appSecret?: string
+  /** The simulated WeChat to answer from (tests share theirs with the client). */
+  wechat?: WeChatModel
+  fetch?: typeof fetch
+}
+
+export async function startExampleServer(options: ExampleServerOptions = {}) {
+  const real = !!(options.appId && options.appSecret)
+  const appId = real ? (options.appId as string) : APP_ID
+  const appSecret = real ? (options.appSecret as string) : 'simulated-secret'
+  let fake: FakeWeChatApi | undefined
+  if (!real) {
+    const wechat = options.wechat || new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, systemClock, (_l, fn) => setTimeout(fn, 20), false)
+    fake = new FakeWeChatApi(wechat, appId, appSecret)
+  }
+  const baseUrl = fake ? await fake.start() : undefined
+  const tokens = new Map<string, string>()
+  const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store: new MemoryStore() })
+  const server = createServer(
+    createHttpHandler(handler, {
+      identify: (req) => tokens.get(String(req.headers.authorization || '').replace(/^Bearer /, '')),
+      onLogin: (openid) => {
+        const token = randomBytes(16).toString('hex')
+        tokens.set(token, openid)
+        return { token }
+      },
+    }),
+  )
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    real,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve))
+      await fake?.stop()
+    },
+  }
+}
