@@ -364,7 +364,8 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     try {
       if (!release && phase && phase.invoked) {
         // Arrived while a login is in flight: its code request goes first, then this data with flag '1'.
-        const arrival = logins
+        // Which key sealed it is unknown, so that login counts as newer than the data: no login of its own.
+        const arrival = logins - 1
         const result = await withDeadline(phase.done, deadline, clock, 'login in flight')
         return established(result) ? await sendValid(data, send, deadline, arrival, false) : await afterFailedPhase(result, deadline)
       }
