@@ -9,6 +9,8 @@ import type { WeChatModel } from '../model/wechat'
  */
 export class FakeWeChatApi {
   readonly calls: string[] = []
+  /** The session key of the latest successful exchange: what the companion now holds. */
+  lastExchangedKey: string | undefined
   failNext: number[] = []
   private server?: Server
 
@@ -31,6 +33,7 @@ export class FakeWeChatApi {
       if (url.pathname === '/sns/jscode2session') {
         if (url.searchParams.get('appid') !== this.appId || url.searchParams.get('secret') !== this.secret) return reply({ errcode: 40013, errmsg: 'invalid appid' })
         const result = this.wechat.code2Session(url.searchParams.get('js_code') || '')
+        if ('session_key' in result) this.lastExchangedKey = result.session_key
         return reply(result)
       }
       if (url.pathname === '/cgi-bin/token') return reply({ access_token: 'token-1', expires_in: 7200 })

@@ -3,101 +3,30 @@
  * server companion → a fake WeChat API answering from the model. Once with one
  * in-memory process, once with two processes sharing a real redis-server.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
-import { join } from 'node:path'
-import { APP_ID, WeChatModel } from '../model/wechat'
-import { systemClock } from '../../miniprogram_npm_src/clock'
-import { FakeWeChatApi } from './fake-wechat-api'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import { roundRobinPost, startHttpWorld, type HttpWorld } from './http-world'
 
 // The package as users get it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSessionGuard } = require('../../miniprogram_dist') as { createSessionGuard: (o: SessionGuardOptions) => SessionGuard }
 
-const SECRET = 'app-secret'
-const OPENID = 'openid-of-the-user'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort()
-  const child = fork(join(__dirname, 'companion-process.js'), [], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'inherit' })
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve())
-    child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
-  })
-  return { child, url: `http://127.0.0.1:${port}` }
-}
-
-async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = require('node:net').connect(port, '127.0.0.1') // eslint-disable-line @typescript-eslint/no-require-imports
-      socket.once('connect', () => (socket.end(), resolve(true)))
-      socket.once('error', () => resolve(false))
-    })
-    if (up) return { child, port }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error('redis-server did not start: .ci/run installs it (apt-get install redis-server)')
-}
-
-type Setup = { wechat: WeChatModel; fake: FakeWeChatApi; urls: string[]; stop: () => Promise<void> }
-
-async function world(mode: 'memory' | 'redis'): Promise<Setup> {
-  const wechat = new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, systemClock, (_l, fn) => setTimeout(fn, 2), true)
-  const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
-  const base = await fake.start()
-  const env = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET }
-  const redis = mode === 'redis' ? await startRedis() : undefined
-  const companions = await Promise.all(
-    (mode === 'redis' ? [1, 2] : [1]).map(() => startCompanion(redis ? { ...env, REDIS_PORT: String(redis.port) } : env)),
-  )
-  return {
-    wechat,
-    fake,
-    urls: companions.map((c) => c.url),
-    async stop() {
-      await Promise.all(companions.map((c) => new Promise((r) => (c.child.once('exit', r), c.child.send('stop')))))
-      redis?.child.kill()
-      await fake.stop()
-    },
-  }
-}
-
-function client(setup: Setup) {
-  let next = 0
-  // Round robin: one user's requests land on different processes.
-  const post = async (path: string, body: unknown) => {
-    const url = setup.urls[next++ % setup.urls.length] + path
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-openid': OPENID }, body: JSON.stringify(body) })
-    return response.json()
-  }
+function client(setup: HttpWorld) {
+  const post = roundRobinPost(setup)
   const guard = createSessionGuard({
     wx: setup.wechat.wx,
     send: (payload) => post('/open-data', payload),
     sendLogin: (code) => post('/login', { code }),
     timeout: 8000,
   })
-  const tap = () => guard.getPhoneNumber(setup.wechat.consent(`t${next}`).detail)
-  return { guard, tap, forget: () => fetch(setup.urls[0] + '/forget', { method: 'POST' }) }
+  let taps = 0
+  const tap = () => guard.getPhoneNumber(setup.wechat.consent(`t${taps++}`).detail)
+  return { guard, tap, forget: () => setup.forget() }
 }
 
 describe.each(['memory', 'redis'] as const)('over HTTP with the %s store', (mode) => {
-  let setup: Setup
+  let setup: HttpWorld
   beforeEach(async () => {
-    setup = await world(mode)
+    setup = await startHttpWorld(mode)
   })
   afterEach(() => setup.stop())
 

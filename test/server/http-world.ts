@@ -1,0 +1,97 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process'
+import { connect, createServer } from 'node:net'
+import { join } from 'node:path'
+import { systemClock } from '../../miniprogram_npm_src/clock'
+import { APP_ID, WeChatModel, type Later, type Policies } from '../model/wechat'
+import { FakeWeChatApi } from './fake-wechat-api'
+
+/**
+ * A real-time world over HTTP on loopback: the WeChat model, a fake WeChat API answering from it,
+ * and the built server companion in one process (memory store) or two (sharing a real redis-server).
+ */
+export interface HttpWorld {
+  wechat: WeChatModel
+  fake: FakeWeChatApi
+  urls: string[]
+  /** The companion forgets the user's keys (a restart, a flushed cache). */
+  forget(): Promise<void>
+  stop(): Promise<void>
+}
+
+export const SECRET = 'app-secret'
+export const OPENID = 'openid-of-the-user'
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort()
+  const child = fork(join(__dirname, 'companion-process.js'), [], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'inherit' })
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve())
+    child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
+  })
+  return { child, url: `http://127.0.0.1:${port}` }
+}
+
+export async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort()
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => (socket.end(), resolve(true)))
+      socket.once('error', () => resolve(false))
+    })
+    if (up) return { child, port }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('redis-server did not start: .ci/run installs it (apt-get install redis-server)')
+}
+
+export async function startHttpWorld(
+  mode: 'memory' | 'redis',
+  policies: Policies = { rotation: 'always', expiredConsent: 'expired-key' },
+  later: Later = (_l, fn) => setTimeout(fn, 2),
+  loggedIn = true,
+): Promise<HttpWorld> {
+  const wechat = new WeChatModel(policies, systemClock, later, loggedIn)
+  const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
+  const base = await fake.start()
+  const env = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET }
+  const redis = mode === 'redis' ? await startRedis() : undefined
+  const companions = await Promise.all(
+    (mode === 'redis' ? [1, 2] : [1]).map(() => startCompanion(redis ? { ...env, REDIS_PORT: String(redis.port) } : env)),
+  )
+  return {
+    wechat,
+    fake,
+    urls: companions.map((c) => c.url),
+    async forget() {
+      // Every process forgets: with Redis one delete is seen by all; in memory there is one process.
+      await fetch(companions[0].url + '/forget', { method: 'POST' })
+    },
+    async stop() {
+      await Promise.all(companions.map((c) => new Promise((r) => (c.child.once('exit', r), c.child.send('stop')))))
+      redis?.child.kill()
+      await fake.stop()
+    },
+  }
+}
+
+/** POSTs JSON round robin across the companions: one user's requests land on different processes. */
+export function roundRobinPost(world: HttpWorld) {
+  let next = 0
+  return async (path: string, body: unknown): Promise<unknown> => {
+    const url = world.urls[next++ % world.urls.length] + path
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-openid': OPENID }, body: JSON.stringify(body) })
+    return response.json()
+  }
+}
