@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
 import type { Fault } from './network'
+import { avoidable } from './side-by-side'
 import type { Reply } from './thread-server'
 import { ALL_POLICIES, type Policies } from './wechat'
 import type { World } from './world'
@@ -89,14 +90,6 @@ export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>
   })
 }
 
-/** Could a client succeed on data sealed now? The server must hold the sealing key or be able to learn it. */
-function eligible(world: World, consent: { key: string; sessionValid: boolean; loginInFlight: boolean }): boolean {
-  if (!consent.sessionValid || consent.loginInFlight) return false
-  if (world.server.storedKey === consent.key) return true
-  // With rotation only on expiry, a fresh code still maps to the sealing key.
-  return world.wechat.policies.rotation === 'expired-only'
-}
-
 /** Schedules every step on the world's clock against the guard; the caller then runs the world. */
 export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[]): Run {
   const run: Run = { taps: [], prepares: [], disturbances: [], faulty: false }
@@ -110,7 +103,7 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
             run.faulty = true
             world.network.arm(step.fault, (p) => p.encryptedData === consent.detail.encryptedData)
           }
-          const record: TapRecord = { tag: `t${index}`, start: now, eligibleAtConsent: !step.fault && eligible(world, consent) }
+          const record: TapRecord = { tag: `t${index}`, start: now, eligibleAtConsent: avoidable(world.wechat, world.server.storedKey, consent, step.fault) }
           run.taps.push(record)
           void guard.getPhoneNumber(consent.detail).then((outcome) => {
             record.end = world.clock.now()
@@ -124,7 +117,7 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
           void guard
             .openData(() => {
               const consent = world.wechat.consent(record.tag)
-              record.eligibleAtConsent = eligible(world, consent)
+              record.eligibleAtConsent = avoidable(world.wechat, world.server.storedKey, consent, undefined)
               return Promise.resolve({ errMsg: 'getWeRunData:ok', encryptedData: consent.detail.encryptedData, iv: consent.detail.iv })
             })
             .then((outcome) => {

@@ -2,7 +2,7 @@ import type { Outcome, SessionGuard, SessionGuardOptions } from '../../miniprogr
 import type { Fault } from './network'
 import type { Reply } from './thread-server'
 import { threadClientPageShow, threadClientTap } from './thread-client'
-import type { Policies } from './wechat'
+import type { Consent, Policies, WeChatModel } from './wechat'
 import { World, runToQuiet, timed } from './world'
 
 /**
@@ -100,9 +100,21 @@ export interface ScenarioResult {
   violations: string[]
 }
 
-function avoidable(world: World, consent: { key: string; sessionValid: boolean; loginInFlight: boolean }): boolean {
+/** The events that happen inside WeChat itself, the same whoever the client and the server are. */
+export function applyToWeChat(event: Event, wechat: WeChatModel): void {
+  if (event.kind === 'expire') wechat.expire()
+  else if (event.kind === 'fail-login') wechat.failNextLogins++
+  else if (event.kind === 'fail-check') wechat.failNextChecks++
+}
+
+/**
+ * A tap no client could fail on: no fault in play, a valid session, no login in flight, and the
+ * server holding the sealing key (or able to learn it: with rotation only on expiry a fresh code maps to it).
+ */
+export function avoidable(wechat: WeChatModel, serverKey: string | undefined, consent: Consent, fault: Fault | undefined): boolean {
+  if (fault || wechat.failNextChecks || wechat.failNextLogins) return false
   if (!consent.sessionValid || consent.loginInFlight) return false
-  return world.server.storedKey === consent.key || world.wechat.policies.rotation === 'expired-only'
+  return serverKey === consent.key || wechat.policies.rotation === 'expired-only'
 }
 
 export async function runSideBySide(
@@ -126,7 +138,7 @@ export async function runSideBySide(
     if (fault) world.network.arm(fault, (p) => p.encryptedData === consent.detail.encryptedData)
     const result: TapResult = {
       at: world.clock.now(),
-      avoidable: !fault && !world.wechat.failNextChecks && !world.wechat.failNextLogins && avoidable(world, consent),
+      avoidable: avoidable(world.wechat, world.server.storedKey, consent, fault),
       ok: false,
       status: 'pending',
     }
@@ -160,18 +172,11 @@ export async function runSideBySide(
           if (client === 'thread') void threadClientPageShow(world.wx, world.network)
           else void guard.prepare()
           break
-        case 'expire':
-          world.wechat.expire()
-          break
         case 'lose-key':
           world.server.loseKey()
           break
-        case 'fail-login':
-          world.wechat.failNextLogins++
-          break
-        case 'fail-check':
-          world.wechat.failNextChecks++
-          break
+        default:
+          applyToWeChat(event, world.wechat)
       }
     }, event.at)
   }

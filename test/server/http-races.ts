@@ -1,5 +1,5 @@
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { LATENCIES, type RaceScenario, type TapResult } from '../model/side-by-side'
+import { applyToWeChat, avoidable, LATENCIES, type RaceScenario, type TapResult } from '../model/side-by-side'
 import type { Fault } from '../model/network'
 import { roundRobinPost, startHttpWorld } from './http-world'
 import type { Policies } from '../model/wechat'
@@ -56,13 +56,7 @@ export async function runRaceOverHttp(
       if (fault) faults.push({ fault, encryptedData: consent.detail.encryptedData })
       const result: TapResult = {
         at: Date.now(),
-        avoidable:
-          !fault &&
-          !world.wechat.failNextChecks &&
-          !world.wechat.failNextLogins &&
-          consent.sessionValid &&
-          !consent.loginInFlight &&
-          (serverKey === consent.key || policies.rotation === 'expired-only'),
+        avoidable: avoidable(world.wechat, serverKey, consent, fault),
         ok: false,
         status: 'pending',
       }
@@ -90,20 +84,13 @@ export async function runRaceOverHttp(
                 case 'page-show':
                   pending.push(guard.prepare())
                   break
-                case 'expire':
-                  world.wechat.expire()
-                  break
                 case 'lose-key':
                   serverKey = undefined
                   world.fake.lastExchangedKey = undefined
                   pending.push(world.forget())
                   break
-                case 'fail-login':
-                  world.wechat.failNextLogins++
-                  break
-                case 'fail-check':
-                  world.wechat.failNextChecks++
-                  break
+                default:
+                  applyToWeChat(event, world.wechat)
               }
               resolve()
             }, event.at * SCALE),
