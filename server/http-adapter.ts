@@ -17,8 +17,10 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
+        // Stop keeping it, but let the rest drain so the 413 reaches the client.
+        req.removeAllListeners('data')
+        req.resume()
         reject(Object.assign(new Error('body too large'), { status: 413 }))
-        req.destroy()
         return
       }
       chunks.push(chunk)
@@ -35,7 +37,7 @@ function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(status === 413 ? { connection: 'close' } : {}) })
   res.end(JSON.stringify(body))
 }
 

@@ -36,6 +36,9 @@ const ERRCODES: Record<number, ServerError['code']> = {
   [-1]: 'WECHAT_BUSY',
 }
 
+/** 40001 invalid credential, 42001 access token expired. */
+const TOKEN_ERRCODES = [40001, 42001]
+
 function wechatError(body: { errcode?: number; errmsg?: string }): ServerError {
   const errcode = Number(body.errcode)
   return new ServerError(ERRCODES[errcode] || 'WECHAT_ERROR', `WeChat errcode ${errcode}: ${String(body.errmsg || '')}`, errcode)
@@ -103,11 +106,21 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
     },
     async getPhoneNumberByCode(phoneCode) {
       if (typeof phoneCode !== 'string' || phoneCode.length === 0 || phoneCode.length > 256) throw new ServerError('BAD_INPUT', 'phoneCode must be a non-empty string')
-      const body = await call(`/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(await accessToken())}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: phoneCode }),
-      })
+      const redeem = async () =>
+        call(`/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(await accessToken())}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: phoneCode }),
+        })
+      let body: Record<string, unknown>
+      try {
+        body = await redeem()
+      } catch (error) {
+        // Another server (or a manual refresh) replaced the token: fetch a new one and try once more.
+        if (!(error instanceof ServerError) || !TOKEN_ERRCODES.includes(error.errcode as number)) throw error
+        token = undefined
+        body = await redeem()
+      }
       const info = body.phone_info as PhoneInfo | undefined
       if (!info || typeof info.phoneNumber !== 'string') throw new ServerError('WECHAT_ERROR', 'getuserphonenumber answered without phone_info')
       return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode }

@@ -165,6 +165,24 @@ describe('adapting to an existing server', () => {
   })
 })
 
+describe('prepare() through loginUrl', () => {
+  it('POSTs { code } as JSON through wx.request', async () => {
+    const world = new World(POLICY, timed(LATENCIES), false)
+    const requests: { url: string; data?: unknown }[] = []
+    const wx = {
+      ...world.wx,
+      request: (options: { url: string; data?: unknown; success?: (r: { statusCode: number; data: unknown }) => void }) => {
+        requests.push({ url: options.url, data: options.data })
+        void world.network.sendLogin((options.data as { code: string }).code).then((reply) => options.success?.({ statusCode: 200, data: reply }))
+      },
+    }
+    const guard = createSessionGuard({ wx, url: 'https://api.example.com/phone', loginUrl: 'https://api.example.com/login', clock: world.clock })
+    expect(await settle(world, guard.prepare())).toEqual({ status: 'ok', loggedIn: true })
+    expect(requests).toEqual([{ url: 'https://api.example.com/login', data: { code: [...world.wechat.codes.keys()][0] } }])
+    expect(world.server.storedKey).toBe(world.wechat.key)
+  })
+})
+
 describe('diagnostics', () => {
   it('never carry a login code, iv, encryptedData or phone code', async () => {
     const events: GuardEvent[] = []

@@ -73,4 +73,19 @@ describe('decryptOpenData', () => {
     expect(String((error as Error).message)).not.toContain(String(input.sessionKey))
     expect(JSON.stringify(error)).not.toContain(String(input.sessionKey))
   })
+
+  it('answers any input at all with the data or a typed ServerError, never another exception', () => {
+    const anything = fc.oneof(fc.string(), fc.base64String(), fc.constant(OFFICIAL.encryptedData), fc.integer(), fc.constant(null), fc.constant(undefined), fc.object())
+    fc.assert(
+      fc.property(anything, anything, anything, fc.oneof(fc.constant(OFFICIAL.appId), fc.string()), (sessionKey, iv, encryptedData, appId) => {
+        try {
+          decryptOpenData({ sessionKey, iv, encryptedData, appId } as Parameters<typeof decryptOpenData>[0])
+        } catch (error) {
+          expect(isServerError(error)).toBe(true)
+          expect(['BAD_INPUT', 'DECRYPT_FAILED', 'WATERMARK_MISMATCH', 'EXPIRED']).toContain((error as { code: string }).code)
+        }
+      }),
+      { numRuns: 2000 },
+    )
+  })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
 import { VirtualClock } from '../model/virtual-clock'
 import { APP_ID, WeChatModel } from '../model/wechat'
@@ -86,6 +87,18 @@ describe('createOpenDataHandler', () => {
     expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'BAD_REQUEST' })
   })
 
+  it('answers any payload with a reply, never an exception', async () => {
+    world = await setup()
+    const field = fc.oneof(fc.string(), fc.base64String(), fc.constantFrom('0', '1', ''), fc.integer(), fc.constant(null))
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ code: field, sessionKeyValidFlag: field, iv: field, encryptedData: field })), fc.option(fc.string()), async (payload, openid) => {
+        const { reply } = await world.handler.openData(payload, openid ?? undefined)
+        expect(typeof reply.ok).toBe('boolean')
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('redeems a phone code with one cached access token for many calls', async () => {
     world = await setup()
     const [a, b] = await Promise.all([world.api.getPhoneNumberByCode('p1'), world.api.getPhoneNumberByCode('p2')])
@@ -98,5 +111,23 @@ describe('createOpenDataHandler', () => {
   it('bounds a WeChat call that never answers with a TIMEOUT error', async () => {
     const api = createWeChatApi({ appId: APP_ID, appSecret: SECRET, baseUrl: 'http://127.0.0.1:9', timeoutMs: 200, fetch: () => new Promise(() => undefined) })
     await expect(api.code2Session('c')).rejects.toMatchObject({ code: 'TIMEOUT' })
+  })
+})
+
+describe('createWeChatApi', () => {
+  it('fetches a new access token once when WeChat says the cached one is no longer valid', async () => {
+    world = await setup()
+    await world.api.getPhoneNumberByCode('p1')
+    world.fake.failNext = [40001]
+    expect((await world.api.getPhoneNumberByCode('p2')).phoneNumber).toBe('13800138000')
+    expect(world.fake.calls.filter((c) => c === '/cgi-bin/token')).toHaveLength(2)
+  })
+
+  it('does not retry a phone code WeChat refused for another reason', async () => {
+    world = await setup()
+    await world.api.getPhoneNumberByCode('p0')
+    world.fake.failNext = [40029]
+    await expect(world.api.getPhoneNumberByCode('p1')).rejects.toMatchObject({ code: 'CODE_INVALID', errcode: 40029 })
+    expect(world.fake.calls.filter((c) => c === '/wxa/business/getuserphonenumber')).toHaveLength(2)
   })
 })
