@@ -69,6 +69,13 @@ describe('guarantee 4: wx.login splits open data in two', () => {
     }))
 })
 
+describe('the consent hold (phone-number-button)', () => {
+  it('starts no wx.login between the press and the getphonenumber event', () =>
+    property(everything, ({ run }) => {
+      for (const hold of run.holds) expect(hold.loginsAtEvent).toBe(hold.loginsAtPress)
+    }))
+})
+
 describe('guarantee 5: recovery from a missing or stale server key', () => {
   it('fails no tap a client could have served: valid session, no login in flight, a key the server can use', () =>
     property(calm, ({ run }) => {

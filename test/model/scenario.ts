@@ -9,6 +9,8 @@ import type { World } from './world'
 /** Things that happen to one user's mini program at a virtual time. */
 export type Step =
   | { at: number; kind: 'tap'; fault?: Fault; phoneCode: boolean }
+  /** The component's way: press (hold logins), the consent dialog stays open dialogMs, then the event. */
+  | { at: number; kind: 'held-tap'; dialogMs: number }
   | { at: number; kind: 'open-data' }
   | { at: number; kind: 'prepare' }
   | { at: number; kind: 'invalidate' }
@@ -28,6 +30,7 @@ const time = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max:
 const userStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ at: time, kind: fc.constant('tap' as const), phoneCode: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ at: time, kind: fc.constant('open-data' as const) }) },
+  { weight: 3, arbitrary: fc.record({ at: time, kind: fc.constant('held-tap' as const), dialogMs: fc.integer({ min: 0, max: 5000 }) }) },
   { weight: 3, arbitrary: fc.record({ at: time, kind: fc.constant('prepare' as const) }) },
 )
 
@@ -71,6 +74,8 @@ export interface TapRecord {
 
 export interface Run {
   taps: TapRecord[]
+  /** For each held tap: wx.login calls made before the press, and before the event. */
+  holds: { loginsAtPress: number; loginsAtEvent?: number }[]
   prepares: { start: number; end?: number }[]
   /** Times at which the world changed under the client (expiry, key loss). */
   disturbances: number[]
@@ -92,7 +97,7 @@ export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>
 
 /** Schedules every step on the world's clock against the guard; the caller then runs the world. */
 export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[]): Run {
-  const run: Run = { taps: [], prepares: [], disturbances: [], faulty: false }
+  const run: Run = { taps: [], holds: [], prepares: [], disturbances: [], faulty: false }
   steps.forEach((step, index) => {
     world.clock.setTimeout(() => {
       const now = world.clock.now()
@@ -109,6 +114,23 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
             record.end = world.clock.now()
             record.outcome = outcome
           })
+          break
+        }
+        case 'held-tap': {
+          const hold: Run['holds'][number] = { loginsAtPress: world.wechat.logins.length }
+          run.holds.push(hold)
+          const release = guard.holdLogins()
+          world.clock.setTimeout(() => {
+            hold.loginsAtEvent = world.wechat.logins.length
+            const consent = world.wechat.consent(`h${index}`)
+            const record: TapRecord = { tag: `h${index}`, start: world.clock.now(), eligibleAtConsent: avoidable(world.wechat, world.server.storedKey, consent, undefined) }
+            run.taps.push(record)
+            void guard.getPhoneNumber(consent.detail).then((outcome) => {
+              record.end = world.clock.now()
+              record.outcome = outcome
+            })
+            release()
+          }, step.dialogMs)
           break
         }
         case 'open-data': {
