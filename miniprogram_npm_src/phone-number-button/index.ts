@@ -1,7 +1,7 @@
 import type { Outcome, SessionGuard } from '../index'
 
 /** The result event's detail: the guard's outcome, or NO_GUARD when the app has none under `guardKey`. */
-export type PhoneNumberResult = Outcome | { status: 'failed'; reason: 'NO_GUARD' }
+export type PhoneNumberResult<R = unknown> = Outcome<R> | { status: 'failed'; reason: 'NO_GUARD' }
 
 type Release = () => void
 

@@ -1,6 +1,6 @@
-import type { Outcome } from 'miniprogram-session-guard'
+import type { PhoneNumberResult } from 'miniprogram-session-guard'
 
-type Result = Outcome<{ ok: true; data: { phoneNumber: string } }> | { status: 'failed'; reason: 'NO_GUARD' }
+type Result = PhoneNumberResult<{ ok: true; data: { phoneNumber: string } }>
 
 /** 13800138000 → 138****8000 */
 export function maskPhone(phone: string): string {
