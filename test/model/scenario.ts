@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
 import type { Fault } from './network'
-import { avoidable } from './side-by-side'
+import { avoidable, type WorldEvent } from './side-by-side'
 import type { Reply } from './thread-server'
 import { ALL_POLICIES, type Policies } from './wechat'
 import type { World } from './world'
@@ -14,10 +14,7 @@ export type Step =
   | { at: number; kind: 'open-data' }
   | { at: number; kind: 'prepare' }
   | { at: number; kind: 'invalidate' }
-  | { at: number; kind: 'expire' }
-  | { at: number; kind: 'lose-key' }
-  | { at: number; kind: 'fail-login' }
-  | { at: number; kind: 'fail-check' }
+  | WorldEvent
 
 export interface Scenario {
   policies: Policies

@@ -18,13 +18,10 @@ export const LATENCIES = {
   'server decrypt': 30,
 }
 
-export type Event =
-  | { at: number; kind: 'tap'; fault?: Fault }
-  | { at: number; kind: 'page-show' }
-  | { at: number; kind: 'expire' }
-  | { at: number; kind: 'lose-key' }
-  | { at: number; kind: 'fail-login' }
-  | { at: number; kind: 'fail-check' }
+/** What happens to WeChat or the server underneath the client, at a time. */
+export type WorldEvent = { at: number; kind: 'expire' | 'lose-key' | 'fail-login' | 'fail-check' }
+
+export type Event = { at: number; kind: 'tap'; fault?: Fault } | { at: number; kind: 'page-show' } | WorldEvent
 
 export interface RaceScenario {
   name: string
@@ -101,7 +98,7 @@ export interface ScenarioResult {
 }
 
 /** The events that happen inside WeChat itself, the same whoever the client and the server are. */
-export function applyToWeChat(event: Event, wechat: WeChatModel): void {
+export function applyToWeChat(event: WorldEvent, wechat: WeChatModel): void {
   if (event.kind === 'expire') wechat.expire()
   else if (event.kind === 'fail-login') wechat.failNextLogins++
   else if (event.kind === 'fail-check') wechat.failNextChecks++
