@@ -1,92 +1,23 @@
-import { systemClock, type Clock } from './clock'
+import { systemClock } from './clock'
 import { parseDetail, type OpenData } from './detail'
 import { SessionGuardError, isGuardError } from './errors'
-import type { EventListener, GuardEvent } from './events'
+import type { GuardEvent } from './events'
+import type { SessionGuard, SessionGuardOptions } from './guard-api'
 import { LoginGate, type Release } from './login-gate'
+import { established, reasonOf, type Phase, type PhaseResult, type Route, type Send } from './login-phase'
 import type { FailureReason, Outcome, PrepareOutcome, RetryReason } from './outcome'
-import { classifyDefaultReply, renameFields, type FieldNames, type OpenDataPayload, type ReplyKind } from './protocol'
+import { classifyDefaultReply, renameFields, type OpenDataPayload, type ReplyKind } from './protocol'
 import { RateLimiter } from './rate-limiter'
 import { redactRecord } from './redact'
 import { SingleFlight } from './single-flight'
 import { withDeadline } from './with-timeout'
 import { wxCheckSession, wxLogin, wxPostJson, type WxLike } from './wx-api'
 
-/** The payload as it goes on the wire: OpenDataPayload, with keys renamed by `fields`. */
-export type WirePayload = Record<string, string>
-
-export interface SessionGuardOptions<R = unknown> {
-  /** A wx-like object; defaults to the global `wx`. */
-  wx?: WxLike
-  /** Sends a payload; resolves with the server's reply body, rejects only when the request itself failed. */
-  send?: (payload: WirePayload) => Promise<R>
-  /** Instead of `send`: POST the payload as JSON to this URL through wx.request. */
-  url?: string
-  /** Where `prepare()` sends a fresh login code; resolves with the server's reply. */
-  sendLogin?: (code: string) => Promise<unknown>
-  /** Instead of `sendLogin`: POST `{ code }` as JSON to this URL. */
-  loginUrl?: string
-  /** Maps a reply to what it means, for servers with another reply shape. */
-  classify?: (reply: unknown) => ReplyKind
-  /** Renames payload fields for an existing server. */
-  fields?: FieldNames
-  /** Bound in ms on any one call (default 10000). */
-  timeout?: number
-  /** Longest a consent hold (`holdLogins`) keeps logins back (default 30000). */
-  holdMs?: number
-  /** Diagnostics listener; every secret redacted. */
-  onEvent?: EventListener
-  /** Time source; tests pass a virtual clock. */
-  clock?: Clock
-}
-
-export interface GuardState {
-  /** Holds that keep logins back: decrypts in flight and open consent dialogs. */
-  holds: number
-  /** 'waiting': a login is queued behind holds; 'in-flight': wx.login or its code request is under way. */
-  login: 'idle' | 'waiting' | 'in-flight'
-  needsLogin: boolean
-  /** wx.login calls made so far. */
-  logins: number
-  waiters: number
-}
-
-export interface SessionGuard<R = unknown> {
-  getPhoneNumber(detail: unknown): Promise<Outcome<R>>
-  openData(fetch: () => unknown, send?: (payload: WirePayload) => Promise<R>): Promise<Outcome<R>>
-  prepare(): Promise<PrepareOutcome>
-  invalidate(): void
-  /** Keeps logins back until released or `maxMs` passes: call it when the user presses a consent button. */
-  holdLogins(maxMs?: number): Release
-  inspect(): GuardState
-}
-
 /** WeChat allows 4 wx.login + wx.checkSession calls per user per second; the margin absorbs clock skew. */
 const CALLS_PER_WINDOW = 4
 const WINDOW_MS = 1100
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
-
-type Send<R> = (payload: WirePayload) => Promise<R>
-type Route<R> = { data: OpenData; send: Send<R> } | 'login'
-
-type PhaseResult =
-  | { kind: 'no-login'; error: unknown }
-  | { kind: 'replied'; replyKind: ReplyKind; reply: unknown }
-  | { kind: 'lost'; error: unknown }
-
-interface Phase {
-  invoked: boolean
-  done: Promise<PhaseResult>
-}
-
-function established(result: PhaseResult): boolean {
-  return result.kind === 'replied' && result.replyKind !== 'session-key-missing' && result.replyKind !== 'code-rejected'
-}
-
-/** The reason a thrown error stands for: the guard's own TIMEOUT and LOGIN_FAILED, or a failed request. */
-function reasonOf(error: unknown): 'TIMEOUT' | 'LOGIN_FAILED' | 'NETWORK' {
-  return isGuardError(error, 'TIMEOUT') || isGuardError(error, 'LOGIN_FAILED') ? (error.code as 'TIMEOUT' | 'LOGIN_FAILED') : 'NETWORK'
-}
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback

@@ -1,5 +1,5 @@
 export { createSessionGuard } from './guard'
-export type { SessionGuard, SessionGuardOptions, GuardState, WirePayload } from './guard'
+export type { SessionGuard, SessionGuardOptions, GuardState, WirePayload } from './guard-api'
 export type { Outcome, PrepareOutcome, RetryReason, FailureReason } from './outcome'
 export type { GuardEvent, EventListener } from './events'
 export type { OpenDataPayload, SessionKeyValidFlag, DefaultReply, ReplyKind, FieldNames, ServerFailureReason } from './protocol'

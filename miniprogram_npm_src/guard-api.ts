@@ -1,0 +1,55 @@
+import type { Clock } from './clock'
+import type { EventListener } from './events'
+import type { Release } from './login-gate'
+import type { Outcome, PrepareOutcome } from './outcome'
+import type { FieldNames, ReplyKind } from './protocol'
+import type { WxLike } from './wx-api'
+
+/** The payload as it goes on the wire: OpenDataPayload, with keys renamed by `fields`. */
+export type WirePayload = Record<string, string>
+
+export interface SessionGuardOptions<R = unknown> {
+  /** A wx-like object; defaults to the global `wx`. */
+  wx?: WxLike
+  /** Sends a payload; resolves with the server's reply body, rejects only when the request itself failed. */
+  send?: (payload: WirePayload) => Promise<R>
+  /** Instead of `send`: POST the payload as JSON to this URL through wx.request. */
+  url?: string
+  /** Where `prepare()` sends a fresh login code; resolves with the server's reply. */
+  sendLogin?: (code: string) => Promise<unknown>
+  /** Instead of `sendLogin`: POST `{ code }` as JSON to this URL. */
+  loginUrl?: string
+  /** Maps a reply to what it means, for servers with another reply shape. */
+  classify?: (reply: unknown) => ReplyKind
+  /** Renames payload fields for an existing server. */
+  fields?: FieldNames
+  /** Bound in ms on any one call (default 10000). */
+  timeout?: number
+  /** Longest a consent hold (`holdLogins`) keeps logins back (default 30000). */
+  holdMs?: number
+  /** Diagnostics listener; every secret redacted. */
+  onEvent?: EventListener
+  /** Time source; tests pass a virtual clock. */
+  clock?: Clock
+}
+
+export interface GuardState {
+  /** Holds that keep logins back: decrypts in flight and open consent dialogs. */
+  holds: number
+  /** 'waiting': a login is queued behind holds; 'in-flight': wx.login or its code request is under way. */
+  login: 'idle' | 'waiting' | 'in-flight'
+  needsLogin: boolean
+  /** wx.login calls made so far. */
+  logins: number
+  waiters: number
+}
+
+export interface SessionGuard<R = unknown> {
+  getPhoneNumber(detail: unknown): Promise<Outcome<R>>
+  openData(fetch: () => unknown, send?: (payload: WirePayload) => Promise<R>): Promise<Outcome<R>>
+  prepare(): Promise<PrepareOutcome>
+  invalidate(): void
+  /** Keeps logins back until released or `maxMs` passes: call it when the user presses a consent button. */
+  holdLogins(maxMs?: number): Release
+  inspect(): GuardState
+}
