@@ -1,10 +1,10 @@
 /**
  * npm run demo: the seed thread's client and the guard, side by side, on the
- * WeChat model (test/model). The guard is the built package, as users get it.
+ * WeChat model (simulator/). The guard is the built package, as users get it.
  */
 import { createSessionGuard } from '../miniprogram_dist'
-import { runSideBySide, SCENARIOS, type ScenarioResult } from '../test/model/side-by-side'
-import { ALL_POLICIES, type Policies } from '../test/model/wechat'
+import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/side-by-side'
+import { ALL_POLICIES, type Policies } from '../simulator/wechat'
 
 function row(r: ScenarioResult): string[] {
   const failed = r.taps.filter((t) => !t.ok)

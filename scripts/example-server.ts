@@ -1,5 +1,5 @@
 /** npm run example:server — the companion on loopback for the example mini program and the devtools. */
-import { startExampleServer } from '../test/server/example-companion'
+import { startExampleServer } from '../example-server/companion'
 
 startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET })
   .then(({ url, real }) => {

@@ -3,9 +3,9 @@
  * model with fixed latencies.
  */
 import { createSessionGuard, isGuardError, type GuardEvent, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { LATENCIES } from './model/side-by-side'
-import type { Reply } from './model/thread-server'
-import { World, runToQuiet, timed } from './model/world'
+import { LATENCIES } from '../simulator/side-by-side'
+import type { Reply } from '../simulator/thread-server'
+import { World, runToQuiet, timed } from '../simulator/world'
 
 const POLICY = { rotation: 'always', expiredConsent: 'expired-key' } as const
 

@@ -4,11 +4,11 @@
  * undocumented policy (key rotation × which key seals data in an expired session).
  */
 import fc from 'fast-check'
-import { RATE_LIMIT, RATE_WINDOW_MS } from './model/wechat'
-import { World, runToQuiet, scheduled } from './model/world'
-import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type Run, type Scenario } from './model/scenario'
+import { RATE_LIMIT, RATE_WINDOW_MS } from '../simulator/wechat'
+import { World, runToQuiet, scheduled } from '../simulator/world'
+import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type Run, type Scenario } from '../simulator/scenario'
 import type { SessionGuard } from '../miniprogram_npm_src'
-import type { Reply } from './model/thread-server'
+import type { Reply } from '../simulator/thread-server'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 400)
 

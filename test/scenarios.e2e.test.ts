@@ -4,8 +4,8 @@
  * other failed tap goes through on one re-tap — under every WeChat policy.
  */
 import { createSessionGuard } from '../miniprogram_npm_src'
-import { runSideBySide, SCENARIOS } from './model/side-by-side'
-import { ALL_POLICIES } from './model/wechat'
+import { runSideBySide, SCENARIOS } from '../simulator/side-by-side'
+import { ALL_POLICIES } from '../simulator/wechat'
 
 const label = (p: { rotation: string; expiredConsent: string }) => `${p.rotation}/${p.expiredConsent}`
 

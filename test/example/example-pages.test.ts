@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { startExampleServer } from '../server/example-companion'
+import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'

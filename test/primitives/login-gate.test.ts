@@ -1,7 +1,7 @@
 import { LoginGate } from '../../miniprogram_npm_src/login-gate'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { VirtualClock } from '../model/virtual-clock'
-import { runToQuiet } from '../model/world'
+import { VirtualClock } from '../../simulator/virtual-clock'
+import { runToQuiet } from '../../simulator/world'
 
 describe('LoginGate', () => {
   it('whenClear resolves at once with no hold, and only after the last hold is released otherwise', async () => {

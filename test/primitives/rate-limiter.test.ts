@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { RateLimiter } from '../../miniprogram_npm_src/rate-limiter'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { VirtualClock } from '../model/virtual-clock'
-import { runToQuiet } from '../model/world'
+import { VirtualClock } from '../../simulator/virtual-clock'
+import { runToQuiet } from '../../simulator/world'
 
 describe('RateLimiter', () => {
   it('never lets more than `limit` calls into any window, whatever the arrival times', () =>

@@ -1,6 +1,6 @@
 import { withDeadline } from '../../miniprogram_npm_src/with-timeout'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { VirtualClock } from '../model/virtual-clock'
+import { VirtualClock } from '../../simulator/virtual-clock'
 
 describe('withDeadline', () => {
   it('passes the value through and clears its timer', async () => {

@@ -1,12 +1,14 @@
 // One companion instance, as a separate process: the built server package behind node:http.
-// Env: PORT, WECHAT_BASE_URL, APP_ID, APP_SECRET, REDIS_PORT (Redis store when set, memory otherwise).
+// Env: PORT, WECHAT_BASE_URL, APP_ID, APP_SECRET, REDIS_URL and REDIS_PREFIX (Redis store when set, memory otherwise).
 const { createServer } = require('node:http')
 const Redis = require('ioredis')
 const { createOpenDataHandler, createWeChatApi, createHttpHandler, RedisStore, MemoryStore } = require('../../server_dist')
 
-const { PORT, WECHAT_BASE_URL, APP_ID, APP_SECRET, REDIS_PORT } = process.env
-const redis = REDIS_PORT ? new Redis({ host: '127.0.0.1', port: Number(REDIS_PORT) }) : undefined
-const store = redis ? new RedisStore({ eval: (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args) }) : new MemoryStore()
+const { PORT, WECHAT_BASE_URL, APP_ID, APP_SECRET, REDIS_URL, REDIS_PREFIX } = process.env
+const redis = REDIS_URL ? new Redis(REDIS_URL) : undefined
+const store = redis
+  ? new RedisStore({ eval: (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args) }, { prefix: REDIS_PREFIX })
+  : new MemoryStore()
 const api = createWeChatApi({ appId: APP_ID, appSecret: APP_SECRET, baseUrl: WECHAT_BASE_URL })
 const handler = createOpenDataHandler({ appId: APP_ID, api, store })
 const http = createHttpHandler(handler, { identify: (req) => req.headers['x-openid'] })

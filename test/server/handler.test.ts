@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
-import { VirtualClock } from '../model/virtual-clock'
-import { APP_ID, WeChatModel } from '../model/wechat'
-import { FakeWeChatApi } from './fake-wechat-api'
+import { VirtualClock } from '../../simulator/virtual-clock'
+import { APP_ID, WeChatModel } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
 
 const SECRET = 'app-secret'
 const OPENID = 'openid-of-the-user'

@@ -5,7 +5,8 @@
  * tap succeeds on one re-tap, every code exchanged exactly once.
  */
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { SCENARIOS } from '../model/side-by-side'
+import { SCENARIOS } from '../../simulator/side-by-side'
+import { describeWithRedis } from '../support/redis'
 import { runRaceOverHttp } from './http-races'
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,7 +17,7 @@ const POLICIES = [
   { rotation: 'expired-only', expiredConsent: 'fresh-key' },
 ] as const
 
-describe.each(['memory', 'redis'] as const)('over HTTP with the %s store', (mode) => {
+const suite = (mode: 'memory' | 'redis') => {
   describe.each(POLICIES.map((p) => [`${p.rotation}/${p.expiredConsent}`, p] as const))('under %s', (_label, policies) => {
     it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: no avoidable failure, every failed tap succeeds on a re-tap, codes exchanged once', async (_name, scenario) => {
       const result = await runRaceOverHttp(scenario, mode, policies, createSessionGuard)
@@ -28,4 +29,7 @@ describe.each(['memory', 'redis'] as const)('over HTTP with the %s store', (mode
       expect(result.codeErrors).toBe(0)
     })
   })
-})
+}
+
+describe('over HTTP with the memory store', () => suite('memory'))
+describeWithRedis()('over HTTP with two processes sharing Redis', () => suite('redis'))

@@ -1,8 +1,8 @@
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { applyToWeChat, avoidable, LATENCIES, type RaceScenario, type TapResult } from '../model/side-by-side'
-import type { Fault } from '../model/network'
+import { applyToWeChat, avoidable, LATENCIES, type RaceScenario, type TapResult } from '../../simulator/side-by-side'
+import type { Fault } from '../../simulator/network'
 import { roundRobinPost, startHttpWorld } from './http-world'
-import type { Policies } from '../model/wechat'
+import type { Policies } from '../../simulator/wechat'
 
 /** Real milliseconds per scenario millisecond: the scenarios' timelines, ten times faster. */
 export const SCALE = 0.1

@@ -1,13 +1,13 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { connect, createServer } from 'node:net'
+import { fork, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { systemClock } from '../../miniprogram_npm_src/clock'
-import { APP_ID, WeChatModel, type Later, type Policies } from '../model/wechat'
-import { FakeWeChatApi } from './fake-wechat-api'
+import { APP_ID, WeChatModel, type Later, type Policies } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
+import { freePort, startRedis } from '../support/redis'
 
 /**
  * A real-time world over HTTP on loopback: the WeChat model, a fake WeChat API answering from it,
- * and the built server companion in one process (memory store) or two (sharing a real redis-server).
+ * and the built server companion in one process (memory store) or two (sharing one Redis).
  */
 export interface HttpWorld {
   wechat: WeChatModel
@@ -21,16 +21,6 @@ export interface HttpWorld {
 export const SECRET = 'app-secret'
 export const OPENID = 'openid-of-the-user'
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
-
 async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort()
   const child = fork(join(__dirname, 'companion-process.js'), [], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'inherit' })
@@ -39,21 +29,6 @@ async function startCompanion(env: Record<string, string>): Promise<{ child: Chi
     child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
   })
   return { child, url: `http://127.0.0.1:${port}` }
-}
-
-export async function startRedis(): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('connect', () => (socket.end(), resolve(true)))
-      socket.once('error', () => resolve(false))
-    })
-    if (up) return { child, port }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw new Error('redis-server did not start: .ci/run installs it (apt-get install redis-server)')
 }
 
 export async function startHttpWorld(
@@ -68,7 +43,7 @@ export async function startHttpWorld(
   const env = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET }
   const redis = mode === 'redis' ? await startRedis() : undefined
   const companions = await Promise.all(
-    (mode === 'redis' ? [1, 2] : [1]).map(() => startCompanion(redis ? { ...env, REDIS_PORT: String(redis.port) } : env)),
+    (mode === 'redis' ? [1, 2] : [1]).map(() => startCompanion(redis ? { ...env, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix } : env)),
   )
   return {
     wechat,
@@ -80,7 +55,7 @@ export async function startHttpWorld(
     },
     async stop() {
       await Promise.all(companions.map((c) => new Promise((r) => (c.child.once('exit', r), c.child.send('stop')))))
-      redis?.child.kill()
+      await redis?.stop()
       await fake.stop()
     },
   }

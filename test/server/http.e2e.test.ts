@@ -4,6 +4,7 @@
  * in-memory process, once with two processes sharing a real redis-server.
  */
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import { describeWithRedis } from '../support/redis'
 import { roundRobinPost, startHttpWorld, type HttpWorld } from './http-world'
 
 // The package as users get it.
@@ -23,7 +24,7 @@ function client(setup: HttpWorld) {
   return { guard, tap, forget: () => setup.forget() }
 }
 
-describe.each(['memory', 'redis'] as const)('over HTTP with the %s store', (mode) => {
+const suite = (mode: 'memory' | 'redis') => {
   let setup: HttpWorld
   beforeEach(async () => {
     setup = await startHttpWorld(mode)
@@ -65,4 +66,7 @@ describe.each(['memory', 'redis'] as const)('over HTTP with the %s store', (mode
     expect(await tap()).toMatchObject({ status: 'ok' })
     codesExchangedOnce()
   })
-})
+}
+
+describe('over HTTP with the memory store', () => suite('memory'))
+describeWithRedis()('over HTTP with two processes sharing Redis', () => suite('redis'))

@@ -1,29 +1,9 @@
 /** One suite, run against every SessionKeyStore: what the handler relies on. */
-import { spawn, type ChildProcess } from 'node:child_process'
 import Redis from 'ioredis'
 import { MemoryStore, RedisStore, type SessionKeyStore } from '../../server'
+import { describeWithRedis, startRedis, type RunningRedis } from '../support/redis'
 
-let redisServer: ChildProcess
-let redis: Redis
-const port = 20000 + Math.floor(Math.random() * 20000)
-
-beforeAll(async () => {
-  redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  redis = new Redis({ host: '127.0.0.1', port, retryStrategy: (times) => (times > 50 ? null : 50) })
-  await redis.ping()
-})
-
-afterAll(async () => {
-  await redis.quit()
-  redisServer.kill()
-})
-
-const stores: [string, () => SessionKeyStore][] = [
-  ['MemoryStore', () => new MemoryStore()],
-  ['RedisStore', () => new RedisStore({ eval: (s, k, a) => redis.eval(s, k.length, ...k, ...a) }, { prefix: `t${Math.random()}:` })],
-]
-
-describe.each(stores)('%s', (_name, make) => {
+function storeContract(make: () => SessionKeyStore): void {
   it('returns nothing for an unknown user', async () => {
     expect(await make().get('nobody')).toBeUndefined()
   })
@@ -57,4 +37,21 @@ describe.each(stores)('%s', (_name, make) => {
     await new Promise((r) => setTimeout(r, 80))
     expect(await store.claimCode('code-y', 50, 100)).toBe(true)
   })
+}
+
+describe('MemoryStore', () => storeContract(() => new MemoryStore()))
+
+describeWithRedis()('RedisStore', () => {
+  let server: RunningRedis
+  let redis: Redis
+  beforeAll(async () => {
+    server = await startRedis()
+    redis = new Redis(server.url, { maxRetriesPerRequest: 2, retryStrategy: (times) => (times > 50 ? null : 50) })
+    await redis.ping()
+  })
+  afterAll(async () => {
+    await redis?.quit()
+    await server?.stop()
+  })
+  storeContract(() => new RedisStore({ eval: (s, k, a) => redis.eval(s, k.length, ...k, ...a) }, { prefix: `${server.prefix}${Math.random()}:` }))
 })

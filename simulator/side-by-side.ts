@@ -1,4 +1,4 @@
-import type { Outcome, SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import type { Outcome, SessionGuard, SessionGuardOptions } from '../miniprogram_npm_src'
 import type { Fault } from './network'
 import type { Reply } from './thread-server'
 import { threadClientPageShow, threadClientTap } from './thread-client'

@@ -1,16 +1,16 @@
 /**
  * The example companion: what `npm run example:server` serves, and what the example page tests talk to.
- * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in test/); with them,
+ * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/); with them,
  * from the real one. Every reply after a code exchange carries a token; open-data requests send it
  * back as `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1'.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
-import { systemClock } from '../../miniprogram_npm_src/clock'
-import { FakeWeChatApi } from './fake-wechat-api'
-import { APP_ID, WeChatModel } from '../model/wechat'
+import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } from '../server'
+import { systemClock } from '../miniprogram_npm_src/clock'
+import { FakeWeChatApi } from '../simulator/fake-wechat-api'
+import { APP_ID, WeChatModel } from '../simulator/wechat'
 
 export interface ExampleServerOptions {
   port?: number

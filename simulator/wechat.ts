@@ -1,5 +1,5 @@
-import type { Clock } from '../../miniprogram_npm_src/clock'
-import type { WxLike } from '../../miniprogram_npm_src/wx-api'
+import type { Clock } from '../miniprogram_npm_src/clock'
+import type { WxLike } from '../miniprogram_npm_src/wx-api'
 import { sealOpenData } from './open-data-crypto'
 
 /**

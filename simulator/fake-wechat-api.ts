@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { WeChatModel } from '../model/wechat'
+import type { WeChatModel } from './wechat'
 
 /**
  * WeChat's server API on loopback, answering from the model: jscode2session,

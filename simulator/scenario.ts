@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
+import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
 import type { Fault } from './network'
 import { avoidable, type WorldEvent } from './side-by-side'
 import type { Reply } from './thread-server'
