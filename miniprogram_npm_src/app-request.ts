@@ -1,0 +1,87 @@
+import type { AppSession } from './app-session'
+import type { Clock } from './clock'
+import { SessionGuardError, isGuardError } from './errors'
+import { withDeadline } from './with-timeout'
+import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
+
+/** Logins in a row whose fresh token the server refused at once, before requests stop asking for more. */
+export const RELOGIN_LIMIT = 3
+/** After that many, requests log in again only once this long has passed. */
+export const RELOGIN_COOLDOWN_MS = 60000
+
+export interface AppRequestDeps {
+  wx: WxLike
+  session: AppSession
+  clock: Clock
+  /** Bound in ms on one request() call, logins and replay included. */
+  timeout: number
+  /** The guard's shared login; resolves by the deadline, never rejects. */
+  login(deadline: number): Promise<unknown>
+}
+
+type Sent = { res: WxResponse; generation: number }
+
+function failure(code: 'TIMEOUT' | 'INVALID_ARGUMENT', errMsg: string): SessionGuardError & { errMsg: string } {
+  return Object.assign(new SessionGuardError(code, errMsg), { errMsg })
+}
+
+/**
+ * guard.request: the app's own API call with the session token attached. A refused token costs one
+ * shared login, and the request is replayed once with the new token; whatever the replay gets is the answer.
+ */
+export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptions) => Promise<WxResponse> {
+  const { wx, session, clock } = deps
+  let strikes = 0
+  let struckAt = 0
+  const mayLogin = () => strikes < RELOGIN_LIMIT || clock.now() - struckAt >= RELOGIN_COOLDOWN_MS
+
+  function send(options: WxRequestOptions, deadline: number): Promise<Sent> {
+    const generation = session.generation
+    const remaining = deadline - clock.now()
+    const own = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : remaining
+    const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: Math.max(1, Math.min(own, remaining)) })
+    return withDeadline(sending, deadline, clock, 'request').then(
+      (res) => ({ res, generation }),
+      (error: unknown) => {
+        throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
+      },
+    )
+  }
+
+  return async function request(input: WxRequestOptions): Promise<WxResponse> {
+    if (!input || typeof input !== 'object' || typeof input.url !== 'string' || !input.url) {
+      throw failure('INVALID_ARGUMENT', 'request:fail options.url must be a non-empty string')
+    }
+    // The promise is the one answer: wx's own callbacks would fire once per attempt.
+    const { success: _s, fail: _f, complete: _c, ...options } = input
+    const deadline = clock.now() + deps.timeout
+    let loggedIn = false
+    if (session.missing() && mayLogin()) {
+      loggedIn = true
+      await deps.login(deadline)
+    }
+    const first = await send(options, deadline)
+    if (!session.expired(first.res)) {
+      strikes = 0
+      return first.res
+    }
+    // Only the first request to see this token refused drops it; the others find it gone or replaced.
+    session.drop(first.generation)
+    if (session.missing()) {
+      if (loggedIn || !mayLogin()) return refused(first.res, loggedIn)
+      loggedIn = true
+      await deps.login(deadline)
+    }
+    if (!session.token()) return first.res
+    const second = await send(options, deadline)
+    return session.expired(second.res) ? refused(second.res, loggedIn) : ((strikes = 0), second.res)
+  }
+
+  function refused(res: WxResponse, afterLogin: boolean): WxResponse {
+    if (afterLogin) {
+      strikes++
+      struckAt = clock.now()
+    }
+    return res
+  }
+}
