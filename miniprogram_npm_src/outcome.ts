@@ -29,3 +29,6 @@ export type PrepareOutcome =
       reason: 'LOGIN_FAILED' | 'NETWORK' | 'TIMEOUT' | 'CODE_REJECTED' | 'SERVER' | 'NO_LOGIN_ROUTE'
       error?: unknown
     }
+
+/** What guard.login() ends with: the server confirmed the new code, or why not. */
+export type LoginOutcome = { status: 'ok' } | Extract<PrepareOutcome, { status: 'failed' }>
