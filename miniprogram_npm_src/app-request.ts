@@ -1,7 +1,7 @@
 import type { AppSession } from './app-session'
-import type { Clock } from './clock'
+import { Deadline } from './deadline'
 import { SessionGuardError, isGuardError } from './errors'
-import { withDeadline } from './with-timeout'
+import type { TimerQueue } from './timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
 
 /** Logins in a row whose fresh token the server refused at once, before requests stop asking for more. */
@@ -12,11 +12,11 @@ export const RELOGIN_COOLDOWN_MS = 60000
 export interface AppRequestDeps {
   wx: WxLike
   session: AppSession
-  clock: Clock
+  timers: TimerQueue
   /** Bound in ms on one request() call, logins and replay included. */
   timeout: number
   /** The guard's shared login; resolves by the deadline, never rejects. */
-  login(deadline: number): Promise<unknown>
+  login(deadline: Deadline): Promise<unknown>
 }
 
 type Sent = { res: WxResponse; generation: number }
@@ -30,17 +30,18 @@ function failure(code: 'TIMEOUT' | 'INVALID_ARGUMENT', errMsg: string): SessionG
  * shared login, and the request is replayed once with the new token; whatever the replay gets is the answer.
  */
 export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptions) => Promise<WxResponse> {
-  const { wx, session, clock } = deps
+  const { wx, session, timers } = deps
+  const clock = timers.clock
   let strikes = 0
   let struckAt = 0
   const mayLogin = () => strikes < RELOGIN_LIMIT || clock.now() - struckAt >= RELOGIN_COOLDOWN_MS
 
-  function send(options: WxRequestOptions, deadline: number): Promise<Sent> {
+  function send(options: WxRequestOptions, deadline: Deadline): Promise<Sent> {
     const generation = session.generation
-    const remaining = deadline - clock.now()
+    const remaining = deadline.remaining()
     const own = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : remaining
     const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: Math.max(1, Math.min(own, remaining)) })
-    return withDeadline(sending, deadline, clock, 'request').then(
+    return deadline.race(sending, 'request').then(
       (res) => ({ res, generation }),
       (error: unknown) => {
         throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
@@ -48,13 +49,21 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
     )
   }
 
-  return async function request(input: WxRequestOptions): Promise<WxResponse> {
+  async function request(input: WxRequestOptions): Promise<WxResponse> {
     if (!input || typeof input !== 'object' || typeof input.url !== 'string' || !input.url) {
       throw failure('INVALID_ARGUMENT', 'request:fail options.url must be a non-empty string')
     }
     // The promise is the one answer: wx's own callbacks would fire once per attempt.
     const { success: _s, fail: _f, complete: _c, ...options } = input
-    const deadline = clock.now() + deps.timeout
+    const deadline = Deadline.after(deps.timeout, timers)
+    try {
+      return await attempt(options, deadline)
+    } finally {
+      deadline.finish()
+    }
+  }
+
+  async function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
     let loggedIn = false
     if (session.missing() && mayLogin()) {
       loggedIn = true
@@ -84,4 +93,6 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
     }
     return res
   }
+
+  return request
 }

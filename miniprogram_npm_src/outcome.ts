@@ -30,5 +30,14 @@ export type PrepareOutcome =
       error?: unknown
     }
 
+export function failed<R>(reason: FailureReason, error?: unknown, reply?: unknown): Outcome<R> {
+  const outcome: Outcome<R> = { status: 'failed', reason }
+  if (error !== undefined) outcome.error = error
+  if (reply !== undefined) outcome.reply = reply as R
+  return outcome
+}
+
+export const retry = <R>(reason: RetryReason): Outcome<R> => ({ status: 'retry', reason })
+
 /** What guard.login() ends with: the server confirmed the new code, or why not. */
 export type LoginOutcome = { status: 'ok' } | Extract<PrepareOutcome, { status: 'failed' }>

@@ -6,6 +6,7 @@
 import { RELOGIN_COOLDOWN_MS, RELOGIN_LIMIT, createAppRequest } from '../../miniprogram_npm_src/app-request'
 import { AppSession } from '../../miniprogram_npm_src/app-session'
 import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
+import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
 import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wx-api'
 import { AppServer } from '../../simulator/app-server'
 import { VirtualClock } from '../../simulator/virtual-clock'
@@ -32,7 +33,7 @@ function setup(options: { loggedIn?: boolean; loginWorks?: boolean; issuesTokens
         }, LOGIN_MS),
       )
     }).value
-  const request = createAppRequest({ wx, session, clock, timeout: TIMEOUT, login })
+  const request = createAppRequest({ wx, session, timers: new TimerQueue(clock), timeout: TIMEOUT, login })
   return { clock, app, session, request, logins: () => logins }
 }
 
