@@ -1,5 +1,5 @@
 import { AppSession } from './app-session'
-import { systemClock, type Clock } from './clock'
+import { monotonic, systemClock, type Clock } from './clock'
 import { SessionGuardError } from './errors'
 import type { GuardEvent } from './events'
 import type { SessionGuardOptions } from './guard-api'
@@ -9,6 +9,7 @@ import type { WxLike } from './wx-api'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
+const MAX_TIMER_MS = 2147483647
 
 /** How a payload reaches the developer's server. */
 export type Send<R> = (payload: Record<string, string>) => Promise<R>
@@ -31,8 +32,9 @@ export interface GuardConfig<R> {
 
 export function positiveMs(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0) || !isFinite(value)) {
-    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds`)
+  // setTimeout takes a signed 32-bit delay; past it, engines fire at once.
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`)
   }
   return value
 }
@@ -52,7 +54,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   return {
     api,
     app,
-    clock: options.clock || systemClock,
+    clock: monotonic(options.clock || systemClock),
     timeout,
     holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
     send,

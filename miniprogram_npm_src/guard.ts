@@ -14,7 +14,9 @@ import { WxSession } from './wx-session'
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
   const config = resolveConfig(options)
-  const session = new WxSession(config.api, config.clock)
+  const session = WxSession.of(config.api, config.clock)
+  // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
+  if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
 
   function report<T extends { status: string; reason?: string }>(call: 'getPhoneNumber' | 'openData' | 'prepare', outcome: Promise<T>): Promise<T> {
     const { emit } = config

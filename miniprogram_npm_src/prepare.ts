@@ -15,8 +15,11 @@ export async function prepareSession<R>(session: WxSession, config: GuardConfig<
   try {
     if (session.phase) return outcomeOf(await deadline.race(session.phase.done, 'login'))
     // Without a session token the app's server does not know the user, whatever checkSession says.
-    if (!session.needsLogin && !config.app.missing() && (await session.checkSession(deadline, config.timeout, config.emit)) && !session.needsLogin) {
-      return { status: 'ok', loggedIn: false }
+    if (!session.needsLogin && !config.app.missing()) {
+      const check = await session.checkSession(deadline, config.emit)
+      // WeChat said nothing: logging in could rotate a valid key, so don't.
+      if (check === 'unknown') return { status: 'failed', reason: 'TIMEOUT' }
+      if (check === 'valid' && !session.needsLogin) return { status: 'ok', loggedIn: false }
     }
     if (!config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
     return outcomeOf(await deadline.race(startPhase(session, config, 'login').current.done, 'login'))
