@@ -13,7 +13,7 @@ export interface AppRequestDeps {
   wx: WxLike
   session: AppSession
   timers: TimerQueue
-  /** Bound in ms on one request() call, logins and replay included. */
+  /** Bound in ms on all login waits of one call, and on each wx.request unless the caller gives its own. */
   timeout: number
   /** The guard's shared login; resolves by the deadline, never rejects. */
   login(deadline: Deadline): Promise<unknown>
@@ -36,17 +36,22 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
   let struckAt = 0
   const mayLogin = () => strikes < RELOGIN_LIMIT || clock.now() - struckAt >= RELOGIN_COOLDOWN_MS
 
-  function send(options: WxRequestOptions, deadline: Deadline): Promise<Sent> {
+  /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
+  function send(options: WxRequestOptions): Promise<Sent> {
     const generation = session.generation
-    const remaining = deadline.remaining()
-    const own = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : remaining
-    const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: Math.max(1, Math.min(own, remaining)) })
-    return deadline.race(sending, 'request').then(
-      (res) => ({ res, generation }),
-      (error: unknown) => {
-        throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
-      },
-    )
+    const own = options.timeout
+    const ms = typeof own === 'number' && own > 0 && own <= 2147483647 ? own : deps.timeout
+    const bound = Deadline.after(ms, timers)
+    const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: ms })
+    return bound
+      .race(sending, 'request')
+      .then(
+        (res) => ({ res, generation }),
+        (error: unknown) => {
+          throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
+        },
+      )
+      .finally(() => bound.finish())
   }
 
   async function request(input: WxRequestOptions): Promise<WxResponse> {
@@ -69,7 +74,7 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
       loggedIn = true
       await deps.login(deadline)
     }
-    const first = await send(options, deadline)
+    const first = await send(options)
     if (!session.expired(first.res)) {
       strikes = 0
       return first.res
@@ -82,7 +87,7 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
       await deps.login(deadline)
     }
     if (!session.token()) return first.res
-    const second = await send(options, deadline)
+    const second = await send(options)
     return session.expired(second.res) ? refused(second.res, loggedIn) : ((strikes = 0), second.res)
   }
 

@@ -19,18 +19,39 @@ export interface SessionOptions {
   isExpired?: (res: WxResponse) => boolean
 }
 
+/** The app's own login state, as the guard keeps it. */
+export interface AppSession {
+  /** Changes with every new or dropped token, so a caller can tell whether the token it sent is still current. */
+  generation: number
+  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
+  tokenless: boolean
+  /** The current token, unless the lifetime the server gave has run out. */
+  token(): string | undefined
+  /** `{ [header]: 'Bearer <token>' }`, or nothing without a token. */
+  headers(): Record<string, string>
+  /** The app wants a login before its next request: no token, and a server that issues them. */
+  missing(): boolean
+  /** Takes the token a reply carries, if any. */
+  take(reply: unknown): boolean
+  /** A login the server confirmed: its token, or the news that this server issues none. */
+  loggedIn(reply: unknown): void
+  /** Whether a response says the token was refused. */
+  expired(res: WxResponse): boolean
+  /** Drops the token, but only if it is still the one of `generation`: a newer token stays. */
+  drop(generation?: number): void
+}
+
 interface Stored {
   token: string
-  /** Wall-clock ms; it must survive a restart, so no monotonic source can serve here. */
+  /** Wall-clock ms: it must survive a restart, so no monotonic source can serve here. */
   expiresAt?: number
 }
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
 export function defaultFromReply(reply: unknown): SessionGrant | undefined {
-  const { token, expiresIn } = (reply || {}) as { token?: unknown; expiresIn?: unknown }
-  if (typeof token !== 'string' || !token) return undefined
-  return typeof expiresIn === 'number' && expiresIn > 0 ? { token, expiresIn } : { token }
+  const { token, expiresIn } = (reply || {}) as SessionGrant
+  return typeof token === 'string' && token ? { token, expiresIn } : undefined
 }
 
 export function defaultIsExpired(res: WxResponse): boolean {
@@ -44,91 +65,56 @@ function option<T>(value: T | undefined, fallback: T, type: string, name: string
   return value
 }
 
-function attempt<T>(fn: () => T, fallback: T): T {
+/** Storage and app callbacks may throw; neither may break a login. */
+function attempt<T>(fn: () => T): T | undefined {
   try {
     return fn()
   } catch {
-    return fallback
+    return undefined
   }
 }
 
-/**
- * The app's own login state: the token its server issued after a code exchange, persisted in wx storage.
- * `generation` changes with every new or dropped token, so a caller can tell whether the token it sent
- * is still the current one.
- */
-export class AppSession {
-  generation = 0
-  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
-  tokenless: boolean
-  private stored: Stored | undefined
-  private readonly fromReply: (reply: unknown) => SessionGrant | undefined
-  private readonly isExpired: (res: WxResponse) => boolean
-  private readonly headerName: string
-  private readonly key: string
+/** The token the app's server issued after a code exchange, persisted in wx storage. */
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
+  const off = options === false
+  if (typeof options !== 'object' && !off) throw new SessionGuardError('CONFIG', 'session must be an object or false')
+  const given = (options || {}) as SessionOptions
+  const fromReply = option(given.fromReply, off ? () => undefined : defaultFromReply, 'function', 'fromReply')
+  const isExpired = option(given.isExpired, defaultIsExpired, 'function', 'isExpired')
+  const header = option(given.header, 'Authorization', 'string', 'header')
+  const key = option(given.storageKey, DEFAULT_STORAGE_KEY, 'string', 'storageKey')
+  let stored = off ? undefined : (attempt(() => wx.getStorageSync && wx.getStorageSync(key)) as Stored | undefined)
+  if (!stored || typeof stored.token !== 'string' || !stored.token) stored = undefined
 
-  constructor(
-    private readonly wx: WxLike,
-    options: SessionOptions | false = {},
-    private readonly now: () => number = () => Date.now(),
-  ) {
-    this.tokenless = options === false
-    if (options === false) options = { fromReply: () => undefined }
-    if (typeof options !== 'object' || !options) throw new SessionGuardError('CONFIG', 'session must be an object or false')
-    this.fromReply = option(options.fromReply, defaultFromReply, 'function', 'fromReply')
-    this.isExpired = option(options.isExpired, defaultIsExpired, 'function', 'isExpired')
-    this.headerName = option(options.header, 'Authorization', 'string', 'header')
-    this.key = option(options.storageKey, DEFAULT_STORAGE_KEY, 'string', 'storageKey')
-    const saved = !this.tokenless && attempt(() => wx.getStorageSync && (wx.getStorageSync(this.key) as Stored), undefined)
-    if (saved && typeof saved.token === 'string' && saved.token) this.stored = saved
+  const save = (value: Stored | undefined) => {
+    stored = value
+    session.generation++
+    attempt(() => (value ? wx.setStorageSync && wx.setStorageSync(key, value) : wx.removeStorageSync && wx.removeStorageSync(key)))
   }
 
-  /** The current token, unless its server-given lifetime has run out. */
-  token(): string | undefined {
-    const stored = this.stored
-    if (stored && typeof stored.expiresAt === 'number' && !(this.now() < stored.expiresAt)) return undefined
-    return stored && stored.token
+  const session: AppSession = {
+    generation: 0,
+    tokenless: off,
+    token: () => (stored && !(typeof stored.expiresAt === 'number' && now() >= stored.expiresAt) ? stored.token : undefined),
+    headers() {
+      const token = session.token()
+      return token ? { [header]: `Bearer ${token}` } : {}
+    },
+    missing: () => !session.tokenless && !session.token(),
+    take(reply) {
+      const grant = attempt(() => fromReply(reply))
+      if (!grant || typeof grant.token !== 'string' || !grant.token) return false
+      const { token, expiresIn } = grant
+      save(typeof expiresIn === 'number' && expiresIn > 0 ? { token, expiresAt: now() + expiresIn * 1000 } : { token })
+      return true
+    },
+    loggedIn(reply) {
+      session.tokenless = !session.take(reply)
+    },
+    expired: (res) => attempt(() => isExpired(res)) === true,
+    drop(generation = session.generation) {
+      if (generation === session.generation && stored) save(undefined)
+    },
   }
-
-  /** Headers for a request to the app's server: `Bearer <token>` when there is one. */
-  headers(): Record<string, string> {
-    const token = this.token()
-    return token ? { [this.headerName]: `Bearer ${token}` } : {}
-  }
-
-  /** The app wants a login before its next request: it has no token, and its server issues them. */
-  missing(): boolean {
-    return !this.tokenless && !this.token()
-  }
-
-  /** A login the server confirmed: its token, or the news that this server issues none. */
-  loggedIn(reply: unknown): void {
-    this.tokenless = !this.take(reply)
-  }
-
-  /** Takes the token a reply carries, if any; a broken `fromReply` counts as none. */
-  take(reply: unknown): boolean {
-    const grant = attempt(() => this.fromReply(reply), undefined)
-    if (!grant || typeof grant.token !== 'string' || !grant.token) return false
-    const { token, expiresIn } = grant
-    this.save(typeof expiresIn === 'number' && expiresIn > 0 ? { token, expiresAt: this.now() + expiresIn * 1000 } : { token })
-    return true
-  }
-
-  /** Whether a response says the token was refused; a broken `isExpired` counts as no. */
-  expired(res: WxResponse): boolean {
-    return attempt(() => this.isExpired(res) === true, false)
-  }
-
-  /** Drops the token, but only if it is still the one of `generation`: a newer token stays. */
-  drop(generation = this.generation): void {
-    if (generation === this.generation && this.stored) this.save(undefined)
-  }
-
-  private save(stored: Stored | undefined): void {
-    this.stored = stored
-    this.generation++
-    const wx = this.wx
-    attempt(() => (stored ? wx.setStorageSync && wx.setStorageSync(this.key, stored) : wx.removeStorageSync && wx.removeStorageSync(this.key)), undefined)
-  }
+  return session
 }

@@ -1,4 +1,4 @@
-import { AppSession } from './app-session'
+import { createAppSession, type AppSession } from './app-session'
 import { monotonic, systemClock, type Clock } from './clock'
 import { SessionGuardError } from './errors'
 import type { GuardEvent } from './events'
@@ -48,7 +48,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
   const { classify = classifyDefaultReply, onEvent } = options
-  const app = new AppSession(api, options.session)
+  const app = createAppSession(api, options.session)
   const { send, sendLogin } = sessionTransport(options, api, app, timeout)
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   return {

@@ -8,7 +8,6 @@ import type { SessionGuard, SessionGuardOptions } from './guard-api'
 import { fetchAndDeliver } from './open-data'
 import { failed, type Outcome } from './outcome'
 import { loginNow, prepareSession } from './prepare'
-import { takingTokens } from './session-transport'
 import { WxSession } from './wx-session'
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
@@ -43,7 +42,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       const bad = typeof fetch !== 'function' || (send !== undefined && typeof send !== 'function')
       const outcome: Promise<Outcome<R>> = bad
         ? Promise.resolve(failed('INVALID_ARGUMENT', new SessionGuardError('INVALID_ARGUMENT', 'openData(fetch, send?) takes functions')))
-        : fetchAndDeliver(session, config, fetch, send ? takingTokens(send, config.app) : config.send)
+        : fetchAndDeliver(session, config, fetch, send || config.send)
       return report('openData', outcome)
     },
     prepare: () => report('prepare', prepareSession(session, config)),

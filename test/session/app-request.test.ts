@@ -4,7 +4,7 @@
  * flight the way the guard's does; the guard's own login is covered by the guard and property suites.
  */
 import { RELOGIN_COOLDOWN_MS, RELOGIN_LIMIT, createAppRequest } from '../../miniprogram_npm_src/app-request'
-import { AppSession } from '../../miniprogram_npm_src/app-session'
+import { createAppSession } from '../../miniprogram_npm_src/app-session'
 import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
 import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
 import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wx-api'
@@ -19,7 +19,7 @@ function setup(options: { loggedIn?: boolean; loginWorks?: boolean; issuesTokens
   const clock = new VirtualClock()
   const app = new AppServer((_label, fn) => clock.setTimeout(fn, HOP_MS), clock, options.loggedIn ?? true)
   const wx: WxLike = { login: () => undefined, checkSession: () => undefined, ...app.wx, ...options.wx }
-  const session = new AppSession(wx)
+  const session = createAppSession(wx)
   const flight = new SingleFlight<'login', boolean>()
   let logins = 0
   const login = () =>
@@ -172,7 +172,7 @@ describe('guard.request', () => {
     expect(clock.pending).toBe(0)
   })
 
-  it('passes the caller’s options through and gives wx.request the smaller of its own timeout and what is left', async () => {
+  it('passes the caller’s options through, its timeout included; without one, each wx.request gets the guard’s', async () => {
     const seen: WxRequestOptions[] = []
     const { clock, request } = setup({
       wx: { request: (o: WxRequestOptions & { success?: (r: unknown) => void }) => (seen.push(o), o.success?.({ statusCode: 204, data: '' })) } as Partial<WxLike>,

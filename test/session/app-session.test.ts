@@ -1,7 +1,7 @@
 /**
  * The app session: the token the app's server issued, where it persists, and what counts as refused.
  */
-import { AppSession, DEFAULT_STORAGE_KEY, defaultFromReply, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
+import { createAppSession, DEFAULT_STORAGE_KEY, defaultFromReply, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
@@ -20,7 +20,7 @@ function phone(initial: Record<string, unknown> = {}) {
 describe('the default reply contract', () => {
   it('reads a string token and a numeric expiresIn in seconds, and nothing else', () => {
     expect(defaultFromReply({ ok: true, token: 't', expiresIn: 7200 })).toEqual({ token: 't', expiresIn: 7200 })
-    expect(defaultFromReply({ ok: true, token: 't', expiresIn: '7200' })).toEqual({ token: 't' })
+    expect(defaultFromReply({ ok: true, token: 't', expiresIn: '7200' })?.token).toBe('t')
     expect(defaultFromReply({ ok: true, token: '' })).toBeUndefined()
     expect(defaultFromReply({ ok: true, token: 42 })).toBeUndefined()
     expect(defaultFromReply(null)).toBeUndefined()
@@ -39,7 +39,7 @@ describe('the default reply contract', () => {
 describe('AppSession', () => {
   it('takes the token a reply carries, sends it as a Bearer header and persists it', () => {
     const { wx, storage } = phone()
-    const session = new AppSession(wx)
+    const session = createAppSession(wx)
     expect(session.headers()).toEqual({})
     expect(session.take({ ok: true, token: 'abc' })).toBe(true)
     expect(session.token()).toBe('abc')
@@ -49,16 +49,16 @@ describe('AppSession', () => {
 
   it('keeps the session across a restart: a new session on the same phone starts with the stored token', () => {
     const { wx } = phone()
-    new AppSession(wx).take({ token: 'kept' })
-    expect(new AppSession(wx).token()).toBe('kept')
+    createAppSession(wx).take({ token: 'kept' })
+    expect(createAppSession(wx).token()).toBe('kept')
   })
 
   it('ignores a reply without a token, and one whose fromReply throws', () => {
     const { wx } = phone()
-    const session = new AppSession(wx, { fromReply: () => { throw new Error('broken') } })
+    const session = createAppSession(wx, { fromReply: () => { throw new Error('broken') } })
     expect(session.take({ token: 'x' })).toBe(false)
     expect(session.token()).toBeUndefined()
-    const plain = new AppSession(wx)
+    const plain = createAppSession(wx)
     plain.take({ token: 'a' })
     expect(plain.take({ ok: true })).toBe(false)
     expect(plain.token()).toBe('a')
@@ -66,29 +66,35 @@ describe('AppSession', () => {
 
   it('uses the configured header, storage key and reply reader', () => {
     const { wx, storage } = phone()
-    const session = new AppSession(wx, { header: 'X-Session', storageKey: 'mine', fromReply: (r) => ({ token: (r as { sid: string }).sid }) })
+    const session = createAppSession(wx, { header: 'X-Session', storageKey: 'mine', fromReply: (r: unknown) => ({ token: (r as { sid: string }).sid }) })
     session.take({ sid: 's1' })
     expect(session.headers()).toEqual({ 'X-Session': 'Bearer s1' })
     expect(storage.get('mine')).toEqual({ token: 's1' })
   })
 
+  it('gives a token without a numeric lifetime no local expiry', () => {
+    const { wx, storage } = phone()
+    createAppSession(wx).take({ token: 't', expiresIn: '60' })
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 't' })
+  })
+
   it('forgets a token once the lifetime the server gave runs out, across a restart too', () => {
     let now = 1_000_000
     const { wx } = phone()
-    const session = new AppSession(wx, {}, () => now)
+    const session = createAppSession(wx, {}, () => now)
     session.take({ token: 't', expiresIn: 60 })
     now += 59_999
     expect(session.token()).toBe('t')
-    expect(new AppSession(wx, {}, () => now).token()).toBe('t')
+    expect(createAppSession(wx, {}, () => now).token()).toBe('t')
     now += 1
     expect(session.token()).toBeUndefined()
     expect(session.missing()).toBe(true)
-    expect(new AppSession(wx, {}, () => now).token()).toBeUndefined()
+    expect(createAppSession(wx, {}, () => now).token()).toBeUndefined()
   })
 
   it('drops the token only if it is still the one a caller saw refused', () => {
     const { wx, storage } = phone()
-    const session = new AppSession(wx)
+    const session = createAppSession(wx)
     session.take({ token: 'old' })
     const seen = session.generation
     session.take({ token: 'new' })
@@ -107,25 +113,25 @@ describe('AppSession', () => {
       setStorageSync: () => { throw new Error('quota') },
       removeStorageSync: () => { throw new Error('storage broken') },
     }
-    const session = new AppSession(throwing)
+    const session = createAppSession(throwing)
     expect(session.take({ token: 't' })).toBe(true)
     expect(session.token()).toBe('t')
     session.drop()
     expect(session.token()).toBeUndefined()
-    const bare = new AppSession({ login: () => undefined, checkSession: () => undefined })
+    const bare = createAppSession({ login: () => undefined, checkSession: () => undefined })
     expect(bare.take({ token: 'u' })).toBe(true)
   })
 
   it('ignores stored values that are not a session', () => {
     for (const stored of ['', 'token', 42, { token: '' }, { token: 7 }, null]) {
       const { wx } = phone({ [DEFAULT_STORAGE_KEY]: stored })
-      expect(new AppSession(wx).token()).toBeUndefined()
+      expect(createAppSession(wx).token()).toBeUndefined()
     }
   })
 
   it('learns that a server issues no tokens from a login without one, and stops missing it', () => {
     const { wx } = phone()
-    const session = new AppSession(wx)
+    const session = createAppSession(wx)
     expect(session.missing()).toBe(true)
     session.loggedIn({ ok: true })
     expect(session.missing()).toBe(false)
@@ -136,7 +142,7 @@ describe('AppSession', () => {
 
   it('with session: false takes no token and never misses one', () => {
     const { wx, storage } = phone({ [DEFAULT_STORAGE_KEY]: { token: 'stored' } })
-    const session = new AppSession(wx, false)
+    const session = createAppSession(wx, false)
     expect(session.token()).toBeUndefined()
     session.loggedIn({ token: 't' })
     expect(session.token()).toBeUndefined()
@@ -150,17 +156,18 @@ describe('AppSession', () => {
     ['storageKey', { storageKey: {} }],
     ['fromReply', { fromReply: 'token' }],
     ['isExpired', { isExpired: true }],
+    ['session', 'yes'],
   ])('refuses a bad %s with a CONFIG error', (_name, options) => {
-    expect(() => new AppSession(phone().wx, options as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }))
+    expect(() => createAppSession(phone().wx, options as never)).toThrow(expect.objectContaining({ code: 'CONFIG' }))
     try {
-      new AppSession(phone().wx, options as never)
+      createAppSession(phone().wx, options as never)
     } catch (error) {
       expect(isGuardError(error, 'CONFIG')).toBe(true)
     }
   })
 
   it('treats a throwing isExpired as not expired', () => {
-    const session = new AppSession(phone().wx, { isExpired: () => { throw new Error('bad') } })
+    const session = createAppSession(phone().wx, { isExpired: () => { throw new Error('bad') } })
     expect(session.expired({ statusCode: 401, data: '' })).toBe(false)
   })
 })
