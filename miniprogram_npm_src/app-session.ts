@@ -21,10 +21,6 @@ export interface SessionOptions {
 
 /** The app's own login state, as the guard keeps it. */
 export interface AppSession {
-  /** Changes with every new or dropped token, so a caller can tell whether the token it sent is still current. */
-  generation: number
-  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
-  tokenless: boolean
   /** The current token, unless the lifetime the server gave has run out. */
   token(): string | undefined
   /** `{ [header]: 'Bearer <token>' }`, or nothing without a token. */
@@ -37,8 +33,8 @@ export interface AppSession {
   loggedIn(reply: unknown): void
   /** Whether a response says the token was refused. */
   expired(res: WxResponse): boolean
-  /** Drops the token, but only if it is still the one of `generation`: a newer token stays. */
-  drop(generation?: number): void
+  /** Drops the token if it is still `refused` (default: whatever it is); a newer one stays. */
+  drop(refused?: string): void
 }
 
 interface Stored {
@@ -59,12 +55,6 @@ export function defaultIsExpired(res: WxResponse): boolean {
   return res.statusCode === 401 || (!!body && body.ok === false && body.reason === 'SESSION_EXPIRED')
 }
 
-function option<T>(value: T | undefined, fallback: T, type: string, name: string): T {
-  if (value === undefined) return fallback
-  if (typeof value !== type || value === '') throw new SessionGuardError('CONFIG', `session.${name} must be a ${type}`)
-  return value
-}
-
 /** Storage and app callbacks may throw; neither may break a login. */
 function attempt<T>(fn: () => T): T | undefined {
   try {
@@ -75,45 +65,41 @@ function attempt<T>(fn: () => T): T | undefined {
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
-export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
-  const off = options === false
-  if (typeof options !== 'object' && !off) throw new SessionGuardError('CONFIG', 'session must be an object or false')
-  const given = (options || {}) as SessionOptions
-  const fromReply = option(given.fromReply, off ? () => undefined : defaultFromReply, 'function', 'fromReply')
-  const isExpired = option(given.isExpired, defaultIsExpired, 'function', 'isExpired')
-  const header = option(given.header, 'Authorization', 'string', 'header')
-  const key = option(given.storageKey, DEFAULT_STORAGE_KEY, 'string', 'storageKey')
-  let stored = off ? undefined : (attempt(() => wx.getStorageSync && wx.getStorageSync(key)) as Stored | undefined)
+export function createAppSession(wx: WxLike, options: SessionOptions = {}, now: () => number = Date.now): AppSession {
+  const { fromReply = defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = options || {}
+  if (typeof options + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+    throw new SessionGuardError('CONFIG', 'invalid session option')
+  }
+  let stored = attempt(() => (wx.getStorageSync as (key: string) => Stored)(key))
   if (!stored || typeof stored.token !== 'string' || !stored.token) stored = undefined
+  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
+  let tokenless = false
 
   const save = (value: Stored | undefined) => {
     stored = value
-    session.generation++
-    attempt(() => (value ? wx.setStorageSync && wx.setStorageSync(key, value) : wx.removeStorageSync && wx.removeStorageSync(key)))
+    // A wx without storage throws here too, and the session lives in memory only.
+    attempt(() => (value ? (wx.setStorageSync as (key: string, value: unknown) => void)(key, value) : (wx.removeStorageSync as (key: string) => void)(key)))
   }
 
   const session: AppSession = {
-    generation: 0,
-    tokenless: off,
     token: () => (stored && !(typeof stored.expiresAt === 'number' && now() >= stored.expiresAt) ? stored.token : undefined),
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
     },
-    missing: () => !session.tokenless && !session.token(),
+    missing: () => !tokenless && !session.token(),
     take(reply) {
-      const grant = attempt(() => fromReply(reply))
-      if (!grant || typeof grant.token !== 'string' || !grant.token) return false
-      const { token, expiresIn } = grant
-      save(typeof expiresIn === 'number' && expiresIn > 0 ? { token, expiresAt: now() + expiresIn * 1000 } : { token })
+      const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
+      if (typeof token !== 'string' || !token) return false
+      save((expiresIn as number) > 0 ? { token, expiresAt: now() + (expiresIn as number) * 1000 } : { token })
       return true
     },
     loggedIn(reply) {
-      session.tokenless = !session.take(reply)
+      tokenless = !session.take(reply)
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
-    drop(generation = session.generation) {
-      if (generation === session.generation && stored) save(undefined)
+    drop(refused) {
+      if (stored && (refused === undefined || refused === stored.token)) save(undefined)
     },
   }
   return session

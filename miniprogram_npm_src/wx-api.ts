@@ -69,8 +69,8 @@ export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
 /** wx.request as a promise: resolves with its success result for any HTTP status, rejects with its fail result. */
 export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResponse> {
   return new Promise((resolve, reject) => {
-    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'url, loginUrl and request() need wx.request')
-    wx.request({ ...options, success: resolve, fail: (err) => reject(err || { errMsg: 'request:fail' }) })
+    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
+    wx.request({ ...options, success: resolve, fail: reject })
   })
 }
 

@@ -74,7 +74,7 @@ describe('AppSession', () => {
 
   it('gives a token without a numeric lifetime no local expiry', () => {
     const { wx, storage } = phone()
-    createAppSession(wx).take({ token: 't', expiresIn: '60' })
+    createAppSession(wx).take({ token: 't', expiresIn: 'soon' })
     expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 't' })
   })
 
@@ -92,15 +92,17 @@ describe('AppSession', () => {
     expect(createAppSession(wx, {}, () => now).token()).toBeUndefined()
   })
 
-  it('drops the token only if it is still the one a caller saw refused', () => {
+  it('drops the token only if it is still the one a caller saw refused; logout drops any', () => {
     const { wx, storage } = phone()
     const session = createAppSession(wx)
     session.take({ token: 'old' })
-    const seen = session.generation
     session.take({ token: 'new' })
-    session.drop(seen)
+    session.drop('old')
     expect(session.token()).toBe('new')
-    session.drop(session.generation)
+    session.drop('new')
+    expect(session.token()).toBeUndefined()
+    session.take({ token: 'any' })
+    session.drop()
     expect(session.token()).toBeUndefined()
     expect(storage.has(DEFAULT_STORAGE_KEY)).toBe(false)
   })
@@ -136,18 +138,9 @@ describe('AppSession', () => {
     session.loggedIn({ ok: true })
     expect(session.missing()).toBe(false)
     session.loggedIn({ ok: true, token: 't' })
-    expect(session.tokenless).toBe(false)
     expect(session.token()).toBe('t')
-  })
-
-  it('with session: false takes no token and never misses one', () => {
-    const { wx, storage } = phone({ [DEFAULT_STORAGE_KEY]: { token: 'stored' } })
-    const session = createAppSession(wx, false)
-    expect(session.token()).toBeUndefined()
-    session.loggedIn({ token: 't' })
-    expect(session.token()).toBeUndefined()
-    expect(session.missing()).toBe(false)
-    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'stored' })
+    session.drop()
+    expect(session.missing()).toBe(true)
   })
 
   it.each([
