@@ -64,6 +64,11 @@ export class WeChatModel {
   readonly logins: { at: number; done: boolean }[] = []
   failNextLogins = 0
   failNextChecks = 0
+  /** The next wx.login calls back only after this long (a slow network, a device under load). */
+  lateNextLogins: number[] = []
+  /** Codes handed over by a late wx.login callback: a client that stopped waiting never sends them. */
+  readonly lateCodes = new Map<string, number>()
+  lateLoginsInFlight = 0
   codeErrors = 0
   private keys = 0
   private codeSeq = 0
@@ -90,14 +95,21 @@ export class WeChatModel {
       this.maxLoginsInFlight = Math.max(this.maxLoginsInFlight, this.loginsInFlight)
       const failing = limited || this.failNextLogins > 0
       if (!limited && this.failNextLogins > 0) this.failNextLogins--
-      this.later('wx.login', () => {
+      const lateBy = this.lateNextLogins.shift()
+      if (lateBy !== undefined) this.lateLoginsInFlight++
+      const callBack = (fn: () => void) => (lateBy === undefined ? this.later('wx.login', fn) : this.clock.setTimeout(fn, lateBy))
+      callBack(() => {
+        const late = lateBy !== undefined
+        if (late) this.lateLoginsInFlight--
         this.loginsInFlight--
         entry.done = true
         if (failing) {
           options.fail?.({ errMsg: limited ? 'login:fail frequent call' : 'login:fail network error' })
           return
         }
-        options.success?.({ code: this.issueCode(), errMsg: 'login:ok' })
+        const code = this.issueCode()
+        if (late) this.lateCodes.set(code, this.clock.now())
+        options.success?.({ code, errMsg: 'login:ok' })
       })
     },
     checkSession: (options) => {
