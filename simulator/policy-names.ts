@@ -16,6 +16,10 @@ export const EXPIRED_CONSENT_WORDS: Record<ExpiredConsentPolicy, string> = {
   'fresh-key': 'consent in an expired session is sealed with a new key only a new code can fetch',
 }
 
+/** For table cells: when wx.login gives a new key, and what seals consent in an expired session. */
+export const ROTATION_SHORT: Record<RotationPolicy, string> = { always: 'every login', 'min-period': 'at most every 3 s', 'expired-only': 'only after expiry' }
+export const EXPIRED_CONSENT_SHORT: Record<ExpiredConsentPolicy, string> = { 'expired-key': 'the old key', 'fresh-key': 'a new key' }
+
 export const DEFAULT_POLICIES: Policies = { rotation: 'always', expiredConsent: 'expired-key' }
 
 /** One line a newcomer reads: "every wx.login gives a new key; consent in an expired session …". */
