@@ -29,6 +29,7 @@ export interface ExampleServerOptions {
 }
 
 export async function startExampleServer(options: ExampleServerOptions = {}) {
+  if (!options.appId !== !options.appSecret) throw new Error('set both WX_APPID and WX_SECRET for the real WeChat API, or neither for the simulated one')
   const real = !!(options.appId && options.appSecret)
   const appId = real ? (options.appId as string) : APP_ID
   const appSecret = real ? (options.appSecret as string) : 'simulated-secret'

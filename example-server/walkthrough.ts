@@ -44,6 +44,7 @@ export async function walkthrough(baseUrl: string, print: (step: WalkStep, index
     const step: WalkStep = { title, method: 'POST', path, body, status: response.status, reply }
     steps.push(step)
     print(step, steps.length - 1)
+    if (reply.reason === 'SIMULATED_WECHAT_OFF') throw new Error(`${baseUrl} runs with real WeChat credentials: the walkthrough needs the simulated WeChat`)
     return reply
   }
   const consent = async (title: string): Promise<Consent> => (await call(title, '/dev-wechat/consent')) as unknown as Consent

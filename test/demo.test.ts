@@ -41,6 +41,8 @@ describe('the demo tables', () => {
     const readme = readFileSync(path.join(__dirname, '../README.md'), 'utf8')
     expect(readme).toContain(`guard ${taps} 次点击中 ${ok} 次当场成功；另外 ${Number(taps) - Number(ok)} 次里 ${retry} 次是 \`retry\``)
     expect(readme).toContain(`原帖的写法 ${threadTaps} 次只成功 ${threadOk} 次，${policyRow(worst, thread)[9]} 次调用超过每秒 4 次的限制`)
+    expect(readme).toContain(`the guard gets the number on ${ok} of ${taps} taps at once; the other ${Number(taps) - Number(ok)} are ${retry} \`retry\` answers`)
+    expect(readme).toContain(`against ${threadOk} of ${threadTaps} and ${policyRow(worst, thread)[9]} calls over the limit`)
   })
 
   it.each(ALL_POLICIES.map((p) => [`${p.rotation}/${p.expiredConsent}`, p] as const))('show every guard `retry` going through on one re-tap (%s)', async (_name, policies) => {

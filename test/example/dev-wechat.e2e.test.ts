@@ -77,6 +77,12 @@ describe('the simulated WeChat on the companion (development only)', () => {
       expect(await post(`/dev-wechat/${route}`)).toMatchObject({ status: 403, header: null, reply: { ok: false, reason: 'SIMULATED_WECHAT_OFF' } })
     }
     expect((await fetch(`${url}/dev-wechat`, { signal: AbortSignal.timeout(5000) })).status).toBe(403)
+    await expect(walkthrough(url)).rejects.toThrow(/needs the simulated WeChat/)
+  })
+
+  it('will not start with half the credentials, rather than fall back to the simulated WeChat', async () => {
+    await expect(startExampleServer({ appId: 'wx0000000000000000' })).rejects.toThrow(/both WX_APPID and WX_SECRET/)
+    await expect(startExampleServer({ appSecret: 'real-secret' })).rejects.toThrow(/both WX_APPID and WX_SECRET/)
   })
 
   it('answers 404 with the list of routes for an unknown action', async () => {
