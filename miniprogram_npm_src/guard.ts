@@ -1,3 +1,4 @@
+import { createAppRequest } from './app-request'
 import { positiveMs, resolveConfig, type GuardConfig } from './config'
 import { Deadline } from './deadline'
 import { deliver } from './deliver'
@@ -6,7 +7,7 @@ import { SessionGuardError } from './errors'
 import type { SessionGuard, SessionGuardOptions } from './guard-api'
 import { fetchAndDeliver } from './open-data'
 import { failed, type Outcome } from './outcome'
-import { prepareSession } from './prepare'
+import { loginNow, prepareSession } from './prepare'
 import { WxSession } from './wx-session'
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
@@ -25,7 +26,17 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     })
   }
 
+  const login = (deadline: Deadline) => loginNow(session, config, deadline)
+  const { app } = config
+
   return {
+    login() {
+      const deadline = Deadline.after(config.timeout, session.timers)
+      return login(deadline).finally(() => deadline.finish())
+    },
+    request: createAppRequest({ wx: config.api, session: app, timers: session.timers, timeout: config.timeout, login }),
+    token: () => app.token(),
+    logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
     openData(fetch, send) {
       const bad = typeof fetch !== 'function' || (send !== undefined && typeof send !== 'function')

@@ -1,7 +1,8 @@
 import { openSealedData } from './open-data-crypto'
 import { APP_ID, type Later, type WeChatModel } from './wechat'
 
-export type Reply = { ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }
+/** `token`: the app session the server issues on every reply that exchanged a code. */
+export type Reply = ({ ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }) & { token?: string }
 
 /**
  * The developer server of the seed thread: flag '0' exchanges the code and
@@ -23,6 +24,7 @@ export class ThreadServer {
     private readonly wechat: WeChatModel,
     private readonly later: Later,
     loggedIn = true,
+    private readonly issueToken?: () => string,
   ) {
     if (loggedIn) this.storedKey = wechat.key
   }
@@ -59,7 +61,7 @@ export class ThreadServer {
       }
       if (payload.sessionKeyValidFlag === '0') {
         const rejected = this.exchange(payload.code)
-        done(rejected || this.decrypt(this.storedKey as string, payload))
+        done(rejected || this.withToken(this.decrypt(this.storedKey as string, payload)))
         return
       }
       const key = this.storedKey
@@ -76,8 +78,12 @@ export class ThreadServer {
   }
 
   /** The login endpoint pages call on show: exchange and store. */
-  login(code: string): Promise<{ ok: boolean; reason?: string }> {
+  login(code: string): Promise<{ ok: boolean; reason?: string; token?: string }> {
     const rejected = this.exchange(code)
-    return Promise.resolve(rejected || { ok: true })
+    return Promise.resolve(rejected || this.withToken({ ok: true }))
+  }
+
+  private withToken<T extends object>(reply: T): T & { token?: string } {
+    return this.issueToken ? { ...reply, token: this.issueToken() } : reply
   }
 }
