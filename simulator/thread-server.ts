@@ -14,6 +14,11 @@ export class ThreadServer {
   /** flag-'1' decrypts between reading the key and answering. */
   decryptsInFlight = 0
   readonly handled: { flag: string; code: string; ok: boolean; at: number }[] = []
+  /**
+   * The next code-carrying requests (flag '0' or login) use their code but store nothing, then answer
+   * a failure that proves nothing: a server whose database write failed, a gateway error page.
+   */
+  unprovenNextReplies = 0
 
   constructor(
     private readonly wechat: WeChatModel,
@@ -30,6 +35,11 @@ export class ThreadServer {
   }
 
   private exchange(code: string): Reply | undefined {
+    if (this.unprovenNextReplies > 0) {
+      this.unprovenNextReplies--
+      this.wechat.code2Session(code)
+      return { ok: false, reason: 'WECHAT_UNAVAILABLE' }
+    }
     const result = this.wechat.code2Session(code)
     if ('errcode' in result) return { ok: false, reason: 'CODE_REJECTED' }
     this.storedKey = result.session_key
