@@ -1,15 +1,11 @@
 import type { AppSession } from './app-session'
 import { Deadline } from './deadline'
-import { SessionGuardError, isGuardError } from './errors'
+import { SessionGuardError } from './errors'
 import type { TimerQueue } from './timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
 
 /** A response, and the token the request carried. */
 type Sent = { res: WxResponse; token: string | undefined }
-
-function failure(code: 'TIMEOUT' | 'INVALID_ARGUMENT', errMsg: string): SessionGuardError & { errMsg: string } {
-  return Object.assign(new SessionGuardError(code, errMsg), { errMsg })
-}
 
 /**
  * guard.request: the app's own API call with the session token attached. A refused token costs one
@@ -32,23 +28,15 @@ export function createAppRequest(
     const ms = own > 0 && own < 2 ** 31 ? own : timeout
     const bound = Deadline.after(ms, timers)
     const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: ms })
+    // Times out as 'request:fail timed out', a TIMEOUT SessionGuardError with an errMsg like wx's.
     return bound
-      .race(sending, 'request')
-      .then(
-        (res) => ({ res, token }),
-        (error: unknown) => {
-          throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
-        },
-      )
+      .race(sending, 'request:fail')
+      .then((res) => ({ res, token }))
       .finally(() => bound.finish())
   }
 
-  async function request(input: WxRequestOptions): Promise<WxResponse> {
-    if (!(input && typeof input.url === 'string' && input.url)) {
-      throw failure('INVALID_ARGUMENT', 'request:fail invalid url')
-    }
-    // The promise is the one answer: wx's own callbacks would fire once per attempt.
-    const { success: _s, fail: _f, complete: _c, ...options } = input
+  async function request(options: WxRequestOptions): Promise<WxResponse> {
+    if (!(options && typeof options.url === 'string' && options.url)) throw new SessionGuardError('INVALID_ARGUMENT', 'request:fail invalid url')
     const deadline = Deadline.after(timeout, timers)
     try {
       return await attempt(options, deadline)

@@ -27,10 +27,11 @@ export interface AppSession {
   headers(): Record<string, string>
   /** The app wants a login before its next request: no token, and a server that issues them. */
   missing(): boolean
-  /** Takes the token a reply carries, if any. */
-  take(reply: unknown): boolean
-  /** A login the server confirmed: its token, or the news that this server issues none. */
-  loggedIn(reply: unknown): void
+  /**
+   * Takes the token a reply carries, if any. `confirmed`: the reply confirms a login, so carrying no
+   * token means this server issues none, and lacking one is then no reason to log in.
+   */
+  take(reply: unknown, confirmed?: boolean): void
   /** Whether a response says the token was refused. */
   expired(res: WxResponse): boolean
   /** Drops the token if it is still `refused` (default: whatever it is); a newer one stays. */
@@ -45,10 +46,8 @@ interface Stored {
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
-export function defaultFromReply(reply: unknown): SessionGrant | undefined {
-  const { token, expiresIn } = (reply || {}) as SessionGrant
-  return typeof token === 'string' && token ? { token, expiresIn } : undefined
-}
+/** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
+export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
 
 export function defaultIsExpired(res: WxResponse): boolean {
   const body = (res && res.data) as { ok?: unknown; reason?: unknown } | undefined
@@ -70,9 +69,8 @@ export function createAppSession(wx: WxLike, options: SessionOptions = {}, now: 
   if (typeof options + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  let stored = attempt(() => (wx.getStorageSync as (key: string) => Stored)(key))
-  if (!stored || typeof stored.token !== 'string' || !stored.token) stored = undefined
-  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
+  // Whatever storage holds counts only if it has a string token (token() checks).
+  let stored = attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key))
   let tokenless = false
 
   const save = (value: Stored | undefined) => {
@@ -82,20 +80,17 @@ export function createAppSession(wx: WxLike, options: SessionOptions = {}, now: 
   }
 
   const session: AppSession = {
-    token: () => (stored && !(typeof stored.expiresAt === 'number' && now() >= stored.expiresAt) ? stored.token : undefined),
+    token: () => (stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined),
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
     },
     missing: () => !tokenless && !session.token(),
-    take(reply) {
+    take(reply, confirmed) {
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
-      if (typeof token !== 'string' || !token) return false
-      save((expiresIn as number) > 0 ? { token, expiresAt: now() + (expiresIn as number) * 1000 } : { token })
-      return true
-    },
-    loggedIn(reply) {
-      tokenless = !session.take(reply)
+      const carried = typeof token === 'string' && !!token
+      if (carried) save({ token, expiresAt: (expiresIn as number) > 0 ? now() + (expiresIn as number) * 1000 : undefined })
+      if (confirmed) tokenless = !carried
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
     drop(refused) {

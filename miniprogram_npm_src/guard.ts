@@ -35,7 +35,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       return login(deadline).finally(() => deadline.finish())
     },
     request: createAppRequest(config.api, app, session.timers, config.timeout, login),
-    token: () => app.token(),
+    token: app.token,
     logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
     openData(fetch, send) {

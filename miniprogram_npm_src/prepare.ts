@@ -9,15 +9,15 @@ import type { WxSession } from './wx-session'
 export async function prepareSession<R>(session: WxSession, config: GuardConfig<R>): Promise<PrepareOutcome> {
   const deadline = Deadline.after(config.timeout, session.timers)
   try {
-    if (session.phase) return prepared(await loginNow(session, config, deadline))
-    // Without a session token the app's server does not know the user, whatever checkSession says.
-    if (!session.needsLogin && !config.app.missing()) {
+    // A login in flight is joined. Without a session token the app's server does not know the user,
+    // whatever checkSession says.
+    if (!session.phase && !session.needsLogin && !config.app.missing()) {
       const check = await session.checkSession(deadline, config.emit)
       // WeChat said nothing: logging in could rotate a valid key, so don't.
       if (check === 'unknown') return { status: 'failed', reason: 'TIMEOUT' }
       if (check === 'valid' && !session.needsLogin) return { status: 'ok', loggedIn: false }
     }
-    return prepared(await loginNow(session, config, deadline))
+    return await loginNow(session, config, deadline)
   } catch (error) {
     return { status: 'failed', reason: reasonOf(error), error }
   } finally {
@@ -25,14 +25,12 @@ export async function prepareSession<R>(session: WxSession, config: GuardConfig<
   }
 }
 
-const prepared = (outcome: LoginOutcome): PrepareOutcome => (outcome.status === 'ok' ? { status: 'ok', loggedIn: true } : outcome)
-
 /** guard.login and the re-login of guard.request: joins the login in flight, or starts one through the login route. */
 export async function loginNow<R>(session: WxSession, config: GuardConfig<R>, deadline: Deadline): Promise<LoginOutcome> {
   if (!session.phase && !config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
   try {
     const result = await deadline.race(startPhase(session, config, 'login').current.done, 'login')
-    return established(result) ? { status: 'ok' } : { status: 'failed', ...phaseFailure(result) }
+    return established(result) ? { status: 'ok', loggedIn: true } : { status: 'failed', ...phaseFailure(result) }
   } catch (error) {
     return { status: 'failed', reason: reasonOf(error), error }
   }

@@ -70,6 +70,7 @@ export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
 export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResponse> {
   return new Promise((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
+    // The promise is the one answer: a caller's own callbacks would fire once per attempt.
     wx.request({ ...options, success: resolve, fail: reject })
   })
 }

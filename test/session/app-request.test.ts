@@ -28,7 +28,7 @@ function setup(options: { loggedIn?: boolean; loginWorks?: boolean; issuesTokens
       return new Promise<boolean>((resolve) =>
         clock.setTimeout(() => {
           if (options.loginWorks === false) return resolve(false)
-          session.loggedIn(options.issuesTokens === false ? { ok: true } : { ok: true, token: app.issue() })
+          session.take(options.issuesTokens === false ? { ok: true } : { ok: true, token: app.issue() }, true)
           resolve(true)
         }, LOGIN_MS),
       )
@@ -164,7 +164,7 @@ describe('guard.request', () => {
     const settled = pending.catch((error) => ({ error, at: clock.now() }))
     await quiet(clock)
     const { error, at } = (await settled) as { error: { code: string; errMsg: string }; at: number }
-    expect(error).toMatchObject({ code: 'TIMEOUT', errMsg: 'request:fail timeout' })
+    expect(error).toMatchObject({ code: 'TIMEOUT', errMsg: 'request:fail timed out' })
     expect(at).toBe(TIMEOUT)
     expect(clock.pending).toBe(0)
   })

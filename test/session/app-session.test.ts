@@ -1,7 +1,7 @@
 /**
  * The app session: the token the app's server issued, where it persists, and what counts as refused.
  */
-import { createAppSession, DEFAULT_STORAGE_KEY, defaultFromReply, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
+import { createAppSession, DEFAULT_STORAGE_KEY, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
@@ -19,12 +19,17 @@ function phone(initial: Record<string, unknown> = {}) {
 
 describe('the default reply contract', () => {
   it('reads a string token and a numeric expiresIn in seconds, and nothing else', () => {
-    expect(defaultFromReply({ ok: true, token: 't', expiresIn: 7200 })).toEqual({ token: 't', expiresIn: 7200 })
-    expect(defaultFromReply({ ok: true, token: 't', expiresIn: '7200' })?.token).toBe('t')
-    expect(defaultFromReply({ ok: true, token: '' })).toBeUndefined()
-    expect(defaultFromReply({ ok: true, token: 42 })).toBeUndefined()
-    expect(defaultFromReply(null)).toBeUndefined()
-    expect(defaultFromReply('token')).toBeUndefined()
+    const now = 1_000_000
+    const { wx, storage } = phone()
+    const session = createAppSession(wx, {}, () => now)
+    for (const reply of [{ ok: true, token: '' }, { ok: true, token: 42 }, null, 'token', { ok: true }]) {
+      session.take(reply)
+      expect(session.token()).toBeUndefined()
+    }
+    session.take({ ok: true, token: 't', expiresIn: 7200 })
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 't', expiresAt: now + 7200 * 1000 })
+    session.take({ ok: true, token: 'u', expiresIn: 'later' })
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'u' })
   })
 
   it('counts HTTP 401 and { ok: false, reason: "SESSION_EXPIRED" } as a refused token, and nothing else', () => {
@@ -41,7 +46,7 @@ describe('AppSession', () => {
     const { wx, storage } = phone()
     const session = createAppSession(wx)
     expect(session.headers()).toEqual({})
-    expect(session.take({ ok: true, token: 'abc' })).toBe(true)
+    session.take({ ok: true, token: 'abc' })
     expect(session.token()).toBe('abc')
     expect(session.headers()).toEqual({ Authorization: 'Bearer abc' })
     expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'abc' })
@@ -56,11 +61,11 @@ describe('AppSession', () => {
   it('ignores a reply without a token, and one whose fromReply throws', () => {
     const { wx } = phone()
     const session = createAppSession(wx, { fromReply: () => { throw new Error('broken') } })
-    expect(session.take({ token: 'x' })).toBe(false)
+    session.take({ token: 'x' })
     expect(session.token()).toBeUndefined()
     const plain = createAppSession(wx)
     plain.take({ token: 'a' })
-    expect(plain.take({ ok: true })).toBe(false)
+    plain.take({ ok: true })
     expect(plain.token()).toBe('a')
   })
 
@@ -116,12 +121,13 @@ describe('AppSession', () => {
       removeStorageSync: () => { throw new Error('storage broken') },
     }
     const session = createAppSession(throwing)
-    expect(session.take({ token: 't' })).toBe(true)
+    session.take({ token: 't' })
     expect(session.token()).toBe('t')
     session.drop()
     expect(session.token()).toBeUndefined()
     const bare = createAppSession({ login: () => undefined, checkSession: () => undefined })
-    expect(bare.take({ token: 'u' })).toBe(true)
+    bare.take({ token: 'u' })
+    expect(bare.token()).toBe('u')
   })
 
   it('ignores stored values that are not a session', () => {
@@ -135,9 +141,9 @@ describe('AppSession', () => {
     const { wx } = phone()
     const session = createAppSession(wx)
     expect(session.missing()).toBe(true)
-    session.loggedIn({ ok: true })
+    session.take({ ok: true }, true)
     expect(session.missing()).toBe(false)
-    session.loggedIn({ ok: true, token: 't' })
+    session.take({ ok: true, token: 't' }, true)
     expect(session.token()).toBe('t')
     session.drop()
     expect(session.missing()).toBe(true)
