@@ -4,6 +4,8 @@ export type RetryReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJEC
 
 export type FailureReason =
   | 'NO_QUOTA'
+  /** errno 112: the app's privacy declaration lacks the phone-number scope (fix the declaration in the admin console). */
+  | 'PRIVACY_NOT_DECLARED'
   | 'INVALID_DETAIL'
   | 'INVALID_ARGUMENT'
   | 'WX_FAIL'
@@ -16,11 +18,12 @@ export type FailureReason =
 
 export type Outcome<R = unknown> =
   | { status: 'ok'; reply: R }
-  /** The user refused; nothing was sent. */
-  | { status: 'denied'; errMsg: string }
+  /** The user refused (errno 104: declined the privacy agreement); nothing was sent. */
+  | { status: 'denied'; errMsg: string; errno?: number }
   /** The session is fresh now: ask the user to tap again, and that tap goes through. */
   | { status: 'retry'; reason: RetryReason }
-  | { status: 'failed'; reason: FailureReason; error?: unknown; reply?: R }
+  /** `errno` is WeChat's, when the failure came from WeChat and it gave one. */
+  | { status: 'failed'; reason: FailureReason; error?: unknown; reply?: R; errno?: number }
 
 export type PrepareOutcome =
   | { status: 'ok'; loggedIn: boolean }
