@@ -1,14 +1,17 @@
 import fc from 'fast-check'
 import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
 import type { Fault } from './network'
+import type { ConsentShape } from './phone-consent'
 import { avoidable, type WorldEvent } from './side-by-side'
 import type { Reply } from './thread-server'
 import { ALL_POLICIES, type Policies } from './wechat'
+import { playUnsealedTap, shapedTap } from './shaped-taps'
 import type { World } from './world'
 
 /** Things that happen to one user's mini program at a virtual time. */
 export type Step =
-  | { at: number; kind: 'tap'; fault?: Fault; phoneCode: boolean }
+  /** `shape`: the detail's shape (default: sealed data, with a phone code when `phoneCode`). */
+  | { at: number; kind: 'tap'; fault?: Fault; phoneCode: boolean; shape?: ConsentShape }
   /** The component's way: press (hold logins), the consent dialog stays open dialogMs, then the event. */
   | { at: number; kind: 'held-tap'; dialogMs: number }
   | { at: number; kind: 'open-data' }
@@ -50,9 +53,17 @@ const faultStep: fc.Arbitrary<Step> = fc.oneof(
 
 export const policiesArb = fc.constantFrom(...ALL_POLICIES)
 
-/** Users tapping and pages showing, with the world changing underneath and, if asked, faults. */
-export function scenarioArb(options: { world: boolean; faults: boolean; maxSteps?: number }): fc.Arbitrary<Scenario> {
-  const kinds = [userStep, ...(options.world ? [worldStep] : []), ...(options.faults ? [faultStep] : [])]
+/**
+ * Users tapping and pages showing, with the world changing underneath and, if asked, faults;
+ * with `shapes`, phone-number details of every documented shape besides.
+ */
+export function scenarioArb(options: { world: boolean; faults: boolean; maxSteps?: number; shapes?: boolean }): fc.Arbitrary<Scenario> {
+  const kinds = [
+    userStep,
+    ...(options.world ? [worldStep] : []),
+    ...(options.faults ? [faultStep] : []),
+    ...(options.shapes ? [shapedTap(options.faults)] : []),
+  ]
   return fc.record({
     policies: policiesArb,
     loggedIn: fc.boolean(),
@@ -67,6 +78,8 @@ export interface TapRecord {
   outcome?: Outcome<Reply>
   /** A tap no client could fail on: valid session, no login in flight, and a key the server can use. */
   eligibleAtConsent: boolean
+  /** The detail sealed nothing: a phone code or cloudID alone. */
+  unsealed?: boolean
 }
 
 export interface Run {
@@ -100,6 +113,10 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
       const now = world.clock.now()
       switch (step.kind) {
         case 'tap': {
+          if (step.shape && step.shape !== 'full') {
+            run.taps.push(playUnsealedTap(world, guard, run, { ...step, shape: step.shape }, `t${index}`))
+            break
+          }
           const consent = world.wechat.consent(`t${index}`, step.phoneCode)
           if (step.fault) {
             run.faulty = true
