@@ -1,10 +1,12 @@
+import type { GuardConfig, Send } from './config'
+import { Deadline } from './deadline'
 import type { OpenData } from './detail'
 import { isGuardError } from './errors'
-import type { WirePayload } from './guard-api'
 import type { ReplyKind } from './protocol'
+import { sendPayload } from './send-payload'
+import { wxLogin } from './wx-api'
+import type { WxSession } from './wx-session'
 
-/** How a payload reaches the developer's server. */
-export type Send<R> = (payload: WirePayload) => Promise<R>
 /** Where a phase's code goes: with a tap's data, or to the login route. */
 export type Route<R> = { data: OpenData; send: Send<R> } | 'login'
 
@@ -30,4 +32,66 @@ export function established(result: PhaseResult): boolean {
 /** The reason a thrown error stands for: the guard's own TIMEOUT and LOGIN_FAILED, or a failed request. */
 export function reasonOf(error: unknown): 'TIMEOUT' | 'LOGIN_FAILED' | 'NETWORK' {
   return isGuardError(error, 'TIMEOUT') || isGuardError(error, 'LOGIN_FAILED') ? (error.code as 'TIMEOUT' | 'LOGIN_FAILED') : 'NETWORK'
+}
+
+/** Joins the phase in flight, or starts one that takes `route`; `own` says which. */
+export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route: Route<R>): { current: Phase; own: boolean } {
+  if (session.phase) return { current: session.phase, own: false }
+  const current: Phase = { invoked: false, done: undefined as unknown as Promise<PhaseResult> }
+  session.phase = current
+  current.done = runPhase(session, config, current, route).then((result) => {
+    if (session.phase === current) session.phase = null
+    if (established(result)) session.sawValidSession()
+    if (result.kind === 'replied') session.needsLogin = !established(result)
+    else if (result.kind === 'lost') session.needsLogin = true
+    return result
+  })
+  return { current, own: true }
+}
+
+async function runPhase<R>(session: WxSession, config: GuardConfig<R>, current: Phase, route: Route<R>): Promise<PhaseResult> {
+  let code: string
+  try {
+    code = await invokeLogin(session, config, current)
+  } catch (error) {
+    return { kind: 'no-login', error }
+  }
+  // From here the code must travel in exactly one request, whether or not
+  // the caller that asked for it is still waiting.
+  const deadline = Deadline.after(config.timeout, session.timers)
+  try {
+    let reply: unknown
+    if (route === 'login') {
+      if (config.emit) config.emit({ type: 'send-login' })
+      const sendLogin = config.sendLogin as (code: string) => Promise<unknown>
+      reply = await deadline.race(Promise.resolve().then(() => sendLogin(code)), 'login request')
+    } else {
+      reply = await sendPayload(config, route.send, { ...route.data, code, sessionKeyValidFlag: '0' }, deadline)
+    }
+    const replyKind = config.classify(reply)
+    if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
+    return { kind: 'replied', replyKind, reply }
+  } catch (error) {
+    return { kind: 'lost', error }
+  } finally {
+    deadline.finish()
+  }
+}
+
+/** wx.login, invoked only when no hold is left and the rate limit has room. */
+async function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
+  const deadline = Deadline.after(config.timeout, session.timers)
+  try {
+    await session.claimLoginSlot(deadline)
+    current.invoked = true
+    session.logins++
+    const code = await deadline.race(wxLogin(session.api, Math.max(1, deadline.remaining())), 'wx.login')
+    if (config.emit) config.emit({ type: 'login', ok: true, logins: session.logins })
+    return code
+  } catch (error) {
+    if (current.invoked && config.emit) config.emit({ type: 'login', ok: false, logins: session.logins })
+    throw error
+  } finally {
+    deadline.finish()
+  }
 }

@@ -32,3 +32,12 @@ export type PrepareOutcome =
       reason: 'LOGIN_FAILED' | 'NETWORK' | 'TIMEOUT' | 'CODE_REJECTED' | 'SERVER' | 'NO_LOGIN_ROUTE'
       error?: unknown
     }
+
+export function failed<R>(reason: FailureReason, error?: unknown, reply?: unknown): Outcome<R> {
+  const outcome: Outcome<R> = { status: 'failed', reason }
+  if (error !== undefined) outcome.error = error
+  if (reply !== undefined) outcome.reply = reply as R
+  return outcome
+}
+
+export const retry = <R>(reason: RetryReason): Outcome<R> => ({ status: 'retry', reason })

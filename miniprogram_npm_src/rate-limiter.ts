@@ -1,6 +1,6 @@
-import type { Clock } from './clock'
+import type { Deadline } from './deadline'
 import { SessionGuardError } from './errors'
-import { sleep } from './with-timeout'
+import type { TimerQueue } from './timer-queue'
 
 /**
  * At most `limit` calls in any window of `windowMs`, kept as a sliding log of
@@ -15,21 +15,21 @@ export class RateLimiter {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    private readonly clock: Clock,
+    private readonly timers: TimerQueue,
   ) {}
 
   /** Resolves when a call may go now; rejects with TIMEOUT at once if that is after `deadline`. */
-  async whenFree(deadline: number): Promise<void> {
+  async whenFree(deadline: Deadline): Promise<void> {
     for (;;) {
-      const now = this.clock.now()
+      const now = this.timers.clock.now()
       const wait = this.delayBeforeNextCall(now)
       if (wait === 0) return
-      if (now + wait > deadline) {
+      if (now + wait > deadline.at) {
         throw new SessionGuardError('TIMEOUT', 'rate limit: no slot before the deadline')
       }
       this.sleepers++
       try {
-        await sleep(wait, this.clock)
+        await new Promise<void>((resolve) => this.timers.at(now + wait, resolve))
       } finally {
         this.sleepers--
       }
@@ -38,7 +38,7 @@ export class RateLimiter {
 
   /** Records a call now if the window has room. */
   tryClaim(): boolean {
-    const now = this.clock.now()
+    const now = this.timers.clock.now()
     if (this.delayBeforeNextCall(now) > 0) return false
     this.log.push(now)
     if (this.log.length > this.limit) this.log.shift()
@@ -46,7 +46,7 @@ export class RateLimiter {
   }
 
   /** Waits for a slot, then calls `fn` in the tick that claims it. */
-  async run<T>(fn: () => T | Promise<T>, deadline: number): Promise<T> {
+  async run<T>(fn: () => T | Promise<T>, deadline: Deadline): Promise<T> {
     for (;;) {
       await this.whenFree(deadline)
       if (this.tryClaim()) return fn()

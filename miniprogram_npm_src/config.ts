@@ -1,0 +1,72 @@
+import { systemClock, type Clock } from './clock'
+import { SessionGuardError } from './errors'
+import type { GuardEvent } from './events'
+import type { SessionGuardOptions } from './guard-api'
+import { classifyDefaultReply, type FieldNames, type ReplyKind } from './protocol'
+import { wxPostJson, type WxLike } from './wx-api'
+
+const DEFAULT_TIMEOUT = 10000
+const DEFAULT_HOLD_MS = 30000
+
+/** How a payload reaches the developer's server. */
+export type Send<R> = (payload: Record<string, string>) => Promise<R>
+
+/** One guard's settings, checked once; everything a tap needs besides the shared per-wx state. */
+export interface GuardConfig<R> {
+  api: WxLike
+  clock: Clock
+  timeout: number
+  holdMs: number
+  send: Send<R>
+  sendLogin: ((code: string) => Promise<unknown>) | undefined
+  fields: FieldNames | undefined
+  classify(reply: unknown): ReplyKind
+  /** Absent without a listener, so the hot path builds no events. */
+  emit: ((event: GuardEvent) => void) | undefined
+}
+
+export function positiveMs(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !(value > 0) || !isFinite(value)) {
+    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds`)
+  }
+  return value
+}
+
+declare const wx: WxLike | undefined
+
+export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R> {
+  const api = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
+  if (!api || typeof api.login !== 'function' || typeof api.checkSession !== 'function') {
+    throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
+  }
+  const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
+  const { url, loginUrl, classify = classifyDefaultReply, onEvent } = options
+  const send = options.send || (url ? (payload: Record<string, string>) => wxPostJson(api, url, payload, timeout) as Promise<R> : undefined)
+  if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
+  return {
+    api,
+    clock: options.clock || systemClock,
+    timeout,
+    holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
+    send,
+    sendLogin: options.sendLogin || (loginUrl ? (code: string) => wxPostJson(api, loginUrl, { code }, timeout) : undefined),
+    fields: options.fields,
+    classify(reply) {
+      try {
+        return classify(reply)
+      } catch {
+        return 'failed'
+      }
+    },
+    emit: onEvent
+      ? (event) => {
+          try {
+            onEvent(event)
+          } catch {
+            // A broken listener must not break logins.
+          }
+        }
+      : undefined,
+  }
+}

@@ -1,0 +1,27 @@
+import type { GuardConfig } from './config'
+import { Deadline } from './deadline'
+import { phaseFailure } from './deliver'
+import { established, reasonOf, startPhase, type PhaseResult } from './login-phase'
+import type { PrepareOutcome } from './outcome'
+import type { WxSession } from './wx-session'
+
+function outcomeOf(result: PhaseResult): PrepareOutcome {
+  return established(result) ? { status: 'ok', loggedIn: true } : { status: 'failed', ...phaseFailure(result) }
+}
+
+/** guard.prepare: logs in only when the session is known to need it; never rotates a valid key. */
+export async function prepareSession<R>(session: WxSession, config: GuardConfig<R>): Promise<PrepareOutcome> {
+  const deadline = Deadline.after(config.timeout, session.timers)
+  try {
+    if (session.phase) return outcomeOf(await deadline.race(session.phase.done, 'login'))
+    if (!session.needsLogin && (await session.checkSession(deadline, config.timeout, config.emit)) && !session.needsLogin) {
+      return { status: 'ok', loggedIn: false }
+    }
+    if (!config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
+    return outcomeOf(await deadline.race(startPhase(session, config, 'login').current.done, 'login'))
+  } catch (error) {
+    return { status: 'failed', reason: reasonOf(error), error }
+  } finally {
+    deadline.finish()
+  }
+}
