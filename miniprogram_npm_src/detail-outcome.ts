@@ -1,11 +1,25 @@
-import type { DetailFailure } from './detail'
+import type { DetailFailure, ParsedDetail } from './detail'
 import { SessionGuardError } from './errors'
-import type { Outcome } from './outcome'
+import { failed, type Outcome } from './outcome'
+
+function errnoOf(failure: DetailFailure): { errno?: number } {
+  return failure.errno === undefined ? {} : { errno: failure.errno }
+}
 
 /** The outcome of a detail in which WeChat said no: nothing was sent, and WeChat's errno rides along. */
 export function outcomeOfDetailFailure<R>(failure: DetailFailure): Outcome<R> {
-  const errno = failure.errno === undefined ? {} : { errno: failure.errno }
-  if (failure.kind === 'denied') return { status: 'denied', errMsg: failure.errMsg, ...errno }
+  if (failure.kind === 'denied') return { status: 'denied', errMsg: failure.errMsg, ...errnoOf(failure) }
   const reason = failure.kind === 'no-quota' ? 'NO_QUOTA' : failure.kind === 'privacy-not-declared' ? 'PRIVACY_NOT_DECLARED' : 'WX_FAIL'
-  return { status: 'failed', reason, error: new SessionGuardError('INVALID_DETAIL', failure.errMsg), ...errno }
+  return { status: 'failed', reason, error: new SessionGuardError('INVALID_DETAIL', failure.errMsg), ...errnoOf(failure) }
+}
+
+/**
+ * openData's fetch failed (it threw WeChat's fail result) or gave no sealed data: a refusal is
+ * `denied`, a missing privacy declaration PRIVACY_NOT_DECLARED, anything else FETCH_FAILED carrying
+ * what came back; WeChat's errno rides along when it gave one.
+ */
+export function outcomeOfFetchFailure<R>(parsed: ParsedDetail, raw: unknown, thrown: boolean): Outcome<R> {
+  if (parsed.kind === 'denied' || parsed.kind === 'privacy-not-declared') return outcomeOfDetailFailure(parsed)
+  const outcome = failed<R>('FETCH_FAILED', parsed.kind === 'invalid' && !thrown ? parsed.error : raw)
+  return parsed.kind === 'no-quota' || parsed.kind === 'wx-fail' ? { ...outcome, ...errnoOf(parsed) } : outcome
 }
