@@ -20,6 +20,6 @@ export function outcomeOfDetailFailure<R>(failure: DetailFailure): Outcome<R> {
  */
 export function outcomeOfFetchFailure<R>(parsed: ParsedDetail, raw: unknown, thrown: boolean): Outcome<R> {
   if (parsed.kind === 'denied' || parsed.kind === 'privacy-not-declared') return outcomeOfDetailFailure(parsed)
-  const outcome = failed<R>('FETCH_FAILED', parsed.kind === 'invalid' && !thrown ? parsed.error : raw)
-  return parsed.kind === 'no-quota' || parsed.kind === 'wx-fail' ? { ...outcome, ...errnoOf(parsed) } : outcome
+  // WeChat's errno comes along with its fail result (see `failed`).
+  return failed<R>('FETCH_FAILED', parsed.kind === 'invalid' && !thrown ? parsed.error : raw)
 }

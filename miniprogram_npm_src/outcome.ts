@@ -33,10 +33,21 @@ export type PrepareOutcome =
       error?: unknown
     }
 
+/** WeChat's errno in a fail result ({ errMsg, errno }), whether thrown as it is or kept as a guard error's cause. */
+function wechatErrno(error: unknown): number | undefined {
+  for (const candidate of [error, error && (error as { cause?: unknown }).cause]) {
+    const { errMsg, errno } = (candidate || {}) as { errMsg?: unknown; errno?: unknown }
+    if (typeof errMsg === 'string' && typeof errno === 'number' && errno !== 0) return errno
+  }
+  return undefined
+}
+
 export function failed<R>(reason: FailureReason, error?: unknown, reply?: unknown): Outcome<R> {
   const outcome: Outcome<R> = { status: 'failed', reason }
   if (error !== undefined) outcome.error = error
   if (reply !== undefined) outcome.reply = reply as R
+  const errno = wechatErrno(error)
+  if (errno !== undefined) outcome.errno = errno
   return outcome
 }
 

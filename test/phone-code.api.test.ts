@@ -195,3 +195,25 @@ describe('WeChat’s refusals carry WeChat’s errno, and nothing is sent', () =
     expect(await settle(world, guard.openData(() => Promise.reject(thrown)))).toEqual({ status: 'failed', reason: 'FETCH_FAILED', error: thrown })
   })
 })
+
+describe('failures of WeChat calls other than the event carry their errno too', () => {
+  it('keeps wx.login’s errno on LOGIN_FAILED', async () => {
+    const world = new World(POLICY, timed(LATENCIES), true)
+    const login: SessionGuardOptions['wx'] = {
+      ...world.wx,
+      login: (options) => world.clock.setTimeout(() => options.fail?.({ errMsg: 'login:fail timeout', errno: 3 }), 10),
+    }
+    const guard = createSessionGuard<Reply>({ wx: login, send: world.network.send, clock: world.clock, timeout: 5000 })
+    world.wechat.expire()
+    const outcome = await settle(world, guard.getPhoneNumber(world.wechat.consent('l').detail))
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'LOGIN_FAILED', errno: 3 })
+  })
+
+  it('keeps wx.request’s errno on NETWORK', async () => {
+    const world = new World(POLICY, timed(LATENCIES), true)
+    const failing: SessionGuardOptions['wx'] = { ...world.wx, request: (options) => options.fail?.({ errMsg: 'request:fail timeout', errno: 5 }) }
+    const guard = createSessionGuard<Reply>({ wx: failing, url: 'https://api.example.com/phone', clock: world.clock, timeout: 5000 })
+    const outcome = await settle(world, guard.getPhoneNumber(world.wechat.consent('m').detail))
+    expect(outcome).toMatchObject({ status: 'failed', reason: 'NETWORK', errno: 5 })
+  })
+})
