@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock'
+import { monotonic, systemClock, type Clock } from './clock'
 import { SessionGuardError } from './errors'
 import type { GuardEvent } from './events'
 import type { SessionGuardOptions } from './guard-api'
@@ -7,6 +7,7 @@ import { wxPostJson, type WxLike } from './wx-api'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
+const MAX_TIMER_MS = 2147483647
 
 /** How a payload reaches the developer's server. */
 export type Send<R> = (payload: Record<string, string>) => Promise<R>
@@ -29,8 +30,9 @@ export interface GuardConfig<R> {
 
 export function positiveMs(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value > 0) || !isFinite(value)) {
-    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds`)
+  // setTimeout takes a signed 32-bit delay; past it, engines fire at once.
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`)
   }
   return value
 }
@@ -48,7 +50,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   return {
     api,
-    clock: options.clock || systemClock,
+    clock: monotonic(options.clock || systemClock),
     timeout,
     holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
     send,

@@ -45,10 +45,9 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
       // Someone else's login took that code: wait for it (it may bring a token), then go again. Each
       // round waits for one login to settle, and the deadline bounds them all.
       if (!own) continue
-      if (result.kind !== 'replied' || result.replyKind === 'code-rejected' || result.replyKind === 'session-key-missing') {
-        return await afterFailedPhase(tap, result)
-      }
-      return settled(result.replyKind, result.reply)
+      if (result.kind === 'replied' && result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
+      // Any other answer does not prove the server stored the login code's key: repair, then `retry`.
+      return await afterFailedPhase(tap, result)
     }
   } catch (error) {
     return failed(reasonOf(error), error)

@@ -14,9 +14,12 @@ import type { Deadline } from './deadline'
 import type { OpenData } from './detail'
 import { established, reasonOf, startPhase, type PhaseResult } from './login-phase'
 import type { Release } from './login-gate'
-import { failed, retry, type Outcome, type RetryReason } from './outcome'
+import { failed, retry, type Outcome } from './outcome'
 import { sendPayload } from './send-payload'
 import type { WxSession } from './wx-session'
+
+/** A hold outlives the call by at most one more timeout: the hard cap for a request that never settles. */
+const holdCap = (tap: Tap<unknown>) => Math.max(1, tap.deadline.remaining()) + tap.config.timeout
 
 export interface Tap<R> {
   session: WxSession
@@ -39,10 +42,11 @@ export async function deliver<R>(tap: Tap<R>, held?: Release): Promise<Outcome<R
       const result = await deadline.race(phase.done, 'login in flight')
       return established(result) ? await sendValid(tap, arrival, false) : await afterFailedPhase(tap, result)
     }
-    release = release || session.gate.hold(Math.max(1, deadline.remaining()))
+    release = release || session.gate.hold(holdCap(tap))
     const arrival = session.logins
     // needsLogin is not consulted: the data is sealed already, and flag '1' either works or recovers.
-    if (session.knownValid() || (await session.checkSession(deadline, config.timeout, config.emit))) {
+    // A checkSession that says nothing ('unknown') is no reason to log in and rotate a valid key.
+    if (session.knownValid() || (await session.checkSession(deadline, config.emit)) !== 'invalid') {
       const transferred = release
       release = undefined
       return await sendValid(tap, arrival, false, transferred)
@@ -60,14 +64,14 @@ export async function deliver<R>(tap: Tap<R>, held?: Release): Promise<Outcome<R
 /** Sends data with flag '1' under a hold, and recovers once if the server's key turns out missing or stale. */
 async function sendValid<R>(tap: Tap<R>, arrival: number, recovered: boolean, held?: Release): Promise<Outcome<R>> {
   const { session, config, deadline } = tap
-  const release = held || (await session.holdAfterLogin(deadline))
+  const release = held || (await session.holdAfterLogin(deadline, holdCap(tap)))
   let reply: unknown
   try {
-    reply = await sendPayload(config, tap.send, { ...tap.data, code: '', sessionKeyValidFlag: '1' }, deadline)
+    // The hold lasts until the request settles, not until we stop waiting: a request that may
+    // still reach the server must not have a login rotate the key under its decrypt.
+    reply = await sendPayload(config, tap.send, { ...tap.data, code: '', sessionKeyValidFlag: '1' }, deadline, release)
   } catch (error) {
     return failed(reasonOf(error), error)
-  } finally {
-    release()
   }
   const kind = config.classify(reply)
   if (config.emit) config.emit({ type: 'reply', carriesCode: false, kind })
@@ -94,13 +98,10 @@ async function sendWithLogin<R>(tap: Tap<R>, arrival: number): Promise<Outcome<R
   const result = await tap.deadline.race(current.done, 'login')
   // Someone else's code went first: this data follows with flag '1', and gets no login of its own.
   if (!own) return established(result) ? sendValid(tap, arrival, true) : afterFailedPhase(tap, result)
-  if (result.kind !== 'replied' || result.replyKind === 'code-rejected' || result.replyKind === 'session-key-missing') {
-    return afterFailedPhase(tap, result)
-  }
-  if (result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
+  if (result.kind === 'replied' && result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
   // The server holds the new key now; the data was sealed with an older one.
-  if (result.replyKind === 'decrypt-failed') return retry('DECRYPT_FAILED')
-  return failed('SERVER', undefined, result.reply)
+  if (established(result)) return retry('DECRYPT_FAILED')
+  return afterFailedPhase(tap, result)
 }
 
 /** Why a login phase left the server without a fresh key. */
@@ -115,8 +116,9 @@ export function phaseFailure(result: PhaseResult): { reason: 'LOGIN_FAILED' | 'T
  */
 export async function afterFailedPhase<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>, result: PhaseResult): Promise<Outcome<R>> {
   const { reason, error } = phaseFailure(result)
-  const repairable = reason !== 'SERVER' && !(reason === 'TIMEOUT' && result.kind === 'no-login')
-  if (repairable && (await reestablish(tap))) return retry(reason as RetryReason)
+  // A wx.login that timed out used up the deadline; anything else leaves time to repair.
+  const repairable = !(reason === 'TIMEOUT' && result.kind === 'no-login')
+  if (repairable && (await reestablish(tap))) return retry(reason)
   return failed(reason, error, result.kind === 'replied' ? result.reply : undefined)
 }
 

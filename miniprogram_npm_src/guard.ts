@@ -14,7 +14,9 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
 
 /** The guard over settings already checked (tests give it a config whose app holds a session token). */
 export function guardOver<R>(config: GuardConfig<R>): SessionGuard<R> {
-  const session = new WxSession(config.api, config.clock)
+  const session = WxSession.of(config.api, config.clock)
+  // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
+  if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
 
   function report<T extends { status: string; reason?: string }>(call: 'getPhoneNumber' | 'openData' | 'prepare', outcome: Promise<T>): Promise<T> {
     const { emit } = config

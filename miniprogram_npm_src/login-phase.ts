@@ -12,7 +12,7 @@ export type Route<R> = { data: OpenData | PhoneCodeData; send: Send<R> } | 'logi
 
 export type PhaseResult =
   | { kind: 'no-login'; error: unknown }
-  | { kind: 'replied'; replyKind: ReplyKind; reply: unknown }
+  | { kind: 'replied'; route: 'login' | 'data'; replyKind: ReplyKind; reply: unknown }
   | { kind: 'lost'; error: unknown }
 
 /**
@@ -24,9 +24,14 @@ export interface Phase {
   done: Promise<PhaseResult>
 }
 
-/** The server holds the key of this phase's code. */
+/**
+ * The reply proves the server stored the key of this phase's code: `ok`, or, on the data route,
+ * `decrypt-failed` (it exchanged the code, then the data did not open). Nothing else proves it:
+ * not an error page, an empty body, nor a failure the server names.
+ */
 export function established(result: PhaseResult): boolean {
-  return result.kind === 'replied' && result.replyKind !== 'session-key-missing' && result.replyKind !== 'code-rejected'
+  if (result.kind !== 'replied') return false
+  return result.replyKind === 'ok' || (result.route === 'data' && result.replyKind === 'decrypt-failed')
 }
 
 /** The reason a thrown error stands for: the guard's own TIMEOUT and LOGIN_FAILED, or a failed request. */
@@ -70,7 +75,7 @@ async function runPhase<R>(session: WxSession, config: GuardConfig<R>, current: 
     }
     const replyKind = config.classify(reply)
     if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
-    return { kind: 'replied', replyKind, reply }
+    return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {
     return { kind: 'lost', error }
   } finally {
@@ -78,14 +83,20 @@ async function runPhase<R>(session: WxSession, config: GuardConfig<R>, current: 
   }
 }
 
-/** wx.login, invoked only when no hold is left and the rate limit has room. */
+/** wx.login, invoked only when no hold is left, no other wx.login awaits its callback, and the rate limit has room. */
 async function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
   const deadline = Deadline.after(config.timeout, session.timers)
   try {
     await session.claimLoginSlot(deadline)
     current.invoked = true
     session.logins++
-    const code = await deadline.race(wxLogin(session.api, Math.max(1, deadline.remaining())), 'wx.login')
+    const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
+    session.trackLoginCallback(login)
+    const code = await deadline.race(login, 'wx.login').catch((error: unknown) => {
+      // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
+      login.then(() => (session.needsLogin = true), () => undefined)
+      throw error
+    })
     if (config.emit) config.emit({ type: 'login', ok: true, logins: session.logins })
     return code
   } catch (error) {

@@ -1,6 +1,6 @@
 /** What a call ends with. Expected failures resolve; the promise never rejects for them. */
 
-export type RetryReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJECTED' | 'LOGIN_FAILED' | 'NETWORK' | 'TIMEOUT'
+export type RetryReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJECTED' | 'LOGIN_FAILED' | 'NETWORK' | 'TIMEOUT' | 'SERVER'
 
 export type FailureReason =
   | 'NO_QUOTA'

@@ -14,8 +14,11 @@ export async function prepareSession<R>(session: WxSession, config: GuardConfig<
   const deadline = Deadline.after(config.timeout, session.timers)
   try {
     if (session.phase) return outcomeOf(await deadline.race(session.phase.done, 'login'))
-    if (!session.needsLogin && (await session.checkSession(deadline, config.timeout, config.emit)) && !session.needsLogin) {
-      return { status: 'ok', loggedIn: false }
+    if (!session.needsLogin) {
+      const check = await session.checkSession(deadline, config.emit)
+      // WeChat said nothing: logging in could rotate a valid key, so don't.
+      if (check === 'unknown') return { status: 'failed', reason: 'TIMEOUT' }
+      if (check === 'valid' && !session.needsLogin) return { status: 'ok', loggedIn: false }
     }
     if (!config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
     return outcomeOf(await deadline.race(startPhase(session, config, 'login').current.done, 'login'))

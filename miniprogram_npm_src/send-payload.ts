@@ -3,8 +3,17 @@ import type { Deadline } from './deadline'
 import { renameFields, type OpenDataPayload } from './protocol'
 import { redactRecord } from './redact'
 
-/** One open-data request, bounded by the call's deadline; diagnostics see it redacted. */
-export function sendPayload<R>(config: GuardConfig<R>, send: Send<R>, payload: OpenDataPayload, deadline: Deadline): Promise<unknown> {
+/**
+ * One open-data request, bounded by the call's deadline; diagnostics see it redacted. `onSettled`
+ * runs when the request itself settles, however long after the deadline that is.
+ */
+export function sendPayload<R>(
+  config: GuardConfig<R>,
+  send: Send<R>,
+  payload: OpenDataPayload,
+  deadline: Deadline,
+  onSettled?: () => void,
+): Promise<unknown> {
   const carriesCode = payload.code !== ''
   const { emit } = config
   if (emit) emit({ type: 'send', carriesCode, payload: redactRecord({ ...payload }) })
@@ -14,6 +23,7 @@ export function sendPayload<R>(config: GuardConfig<R>, send: Send<R>, payload: O
   } catch (error) {
     sent = Promise.reject(error)
   }
+  if (onSettled) sent.then(onSettled, onSettled)
   const request = deadline.race(sent, 'request')
   if (!emit) return request
   return request.catch((error: unknown) => {

@@ -36,13 +36,15 @@ export function wxLogin(wx: WxLike, timeout: number): Promise<string> {
   })
 }
 
-/** Resolves true when WeChat says this device's session is valid, false on any failure. */
-export function wxCheckSession(wx: WxLike): Promise<boolean> {
+export type SessionCheck = 'valid' | 'invalid' | 'unknown'
+
+/** What WeChat says of this device's session; a call that throws says nothing ('unknown'). */
+export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
   return new Promise((resolve) => {
     try {
-      wx.checkSession({ success: () => resolve(true), fail: () => resolve(false) })
+      wx.checkSession({ success: () => resolve('valid'), fail: () => resolve('invalid') })
     } catch {
-      resolve(false)
+      resolve('unknown')
     }
   })
 }
