@@ -114,7 +114,7 @@ export function phaseFailure(result: PhaseResult): { reason: 'LOGIN_FAILED' | 'T
  * A login phase that carried or preceded this data failed. Where the server may now lack the
  * current key, repair the session through the login route first, so the user's next tap works.
  */
-async function afterFailedPhase<R>(tap: Tap<R>, result: PhaseResult): Promise<Outcome<R>> {
+export async function afterFailedPhase<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>, result: PhaseResult): Promise<Outcome<R>> {
   const { reason, error } = phaseFailure(result)
   // A wx.login that timed out used up the deadline; anything else leaves time to repair.
   const repairable = !(reason === 'TIMEOUT' && result.kind === 'no-login')
@@ -123,7 +123,7 @@ async function afterFailedPhase<R>(tap: Tap<R>, result: PhaseResult): Promise<Ou
 }
 
 /** Logs in again through the login route, so the next tap works. Resolves whether it did. */
-async function reestablish<R>(tap: Tap<R>): Promise<boolean> {
+async function reestablish<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>): Promise<boolean> {
   if (!tap.config.sendLogin) return false
   try {
     const result = await tap.deadline.race(startPhase(tap.session, tap.config, 'login').current.done, 'session repair')

@@ -1,18 +1,21 @@
 import { createAppRequest } from './app-request'
 import { positiveMs, resolveConfig, type GuardConfig } from './config'
 import { Deadline } from './deadline'
-import { deliver } from './deliver'
-import { parseDetail } from './detail'
 import { SessionGuardError } from './errors'
 import type { SessionGuard, SessionGuardOptions } from './guard-api'
 import { fetchAndDeliver } from './open-data'
 import { failed, type Outcome } from './outcome'
+import { phoneNumber } from './phone-number'
 import { loginNow, prepareSession } from './prepare'
 import { WxSession } from './wx-session'
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
-  const config = resolveConfig(options)
+  return guardOver(resolveConfig(options))
+}
+
+/** The guard over settings already checked (tests give it a config whose app holds a session token). */
+export function guardOver<R>(config: GuardConfig<R>): SessionGuard<R> {
   const session = WxSession.of(config.api, config.clock)
   // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
   if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
@@ -62,27 +65,5 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
         waiters: session.waiters,
       }
     },
-  }
-}
-
-async function phoneNumber<R>(session: WxSession, config: GuardConfig<R>, detail: unknown): Promise<Outcome<R>> {
-  const parsed = parseDetail(detail)
-  switch (parsed.kind) {
-    case 'data': {
-      const deadline = Deadline.after(config.timeout, session.timers)
-      try {
-        return await deliver({ session, config, data: parsed.data, send: config.send, deadline })
-      } finally {
-        deadline.finish()
-      }
-    }
-    case 'denied':
-      return { status: 'denied', errMsg: parsed.errMsg }
-    case 'no-quota':
-      return failed('NO_QUOTA', new SessionGuardError('INVALID_DETAIL', parsed.errMsg))
-    case 'wx-fail':
-      return failed('WX_FAIL', new SessionGuardError('INVALID_DETAIL', parsed.errMsg))
-    default:
-      return failed('INVALID_DETAIL', parsed.error)
   }
 }

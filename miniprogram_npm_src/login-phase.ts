@@ -1,14 +1,14 @@
 import type { GuardConfig, Send } from './config'
 import { Deadline } from './deadline'
-import type { OpenData } from './detail'
+import type { OpenData, PhoneCodeData } from './detail'
 import { isGuardError } from './errors'
 import type { ReplyKind } from './protocol'
 import { sendPayload } from './send-payload'
 import { wxLogin } from './wx-api'
 import type { WxSession } from './wx-session'
 
-/** Where a phase's code goes: with a tap's data, or to the login route. */
-export type Route<R> = { data: OpenData; send: Send<R> } | 'login'
+/** Where a phase's code goes: with a tap's data (sealed, or a phone code alone), or to the login route. */
+export type Route<R> = { data: OpenData | PhoneCodeData; send: Send<R> } | 'login'
 
 export type PhaseResult =
   | { kind: 'no-login'; error: unknown }

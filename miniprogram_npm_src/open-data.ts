@@ -2,6 +2,7 @@ import type { GuardConfig, Send } from './config'
 import { Deadline } from './deadline'
 import { deliver } from './deliver'
 import { parseDetail } from './detail'
+import { outcomeOfFetchFailure } from './detail-outcome'
 import { isGuardError } from './errors'
 import type { Release } from './login-gate'
 import { reasonOf } from './login-phase'
@@ -19,13 +20,10 @@ export async function fetchAndDeliver<R>(session: WxSession, config: GuardConfig
       raw = await deadline.race(Promise.resolve().then(fetch), 'open data fetch')
     } catch (error) {
       if (isGuardError(error, 'TIMEOUT')) return failed('TIMEOUT', error)
-      const parsedError = parseDetail(error)
-      if (parsedError.kind === 'denied') return { status: 'denied', errMsg: parsedError.errMsg }
-      return failed('FETCH_FAILED', error)
+      return outcomeOfFetchFailure(parseDetail(error), error, true)
     }
     const parsed = parseDetail(raw)
-    if (parsed.kind === 'denied') return { status: 'denied', errMsg: parsed.errMsg }
-    if (parsed.kind !== 'data') return failed('FETCH_FAILED', parsed.kind === 'invalid' ? parsed.error : raw)
+    if (parsed.kind !== 'data') return outcomeOfFetchFailure(parsed, raw, false)
     const transferred = release
     release = undefined
     return await deliver({ session, config, data: parsed.data, send, deadline }, transferred)

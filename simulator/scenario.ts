@@ -1,14 +1,17 @@
 import fc from 'fast-check'
 import { createSessionGuard, type Outcome, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
 import type { Fault } from './network'
+import type { ConsentShape } from './phone-consent'
 import { avoidable, type WorldEvent } from './side-by-side'
 import type { Reply } from './thread-server'
 import { ALL_POLICIES, type Policies } from './wechat'
+import { playUnsealedTap, shapedTap } from './shaped-taps'
 import type { World } from './world'
 
 /** Things that happen to one user's mini program at a virtual time. */
 export type Step =
-  | { at: number; kind: 'tap'; fault?: Fault; phoneCode: boolean }
+  /** `shape`: the detail's shape (default: sealed data, with a phone code when `phoneCode`). */
+  | { at: number; kind: 'tap'; fault?: Fault; phoneCode: boolean; shape?: ConsentShape }
   /** The component's way: press (hold logins), the consent dialog stays open dialogMs, then the event. */
   | { at: number; kind: 'held-tap'; dialogMs: number }
   | { at: number; kind: 'open-data' }
@@ -69,13 +72,23 @@ const hostileStep: fc.Arbitrary<Step> = fc.oneof(
 
 export const policiesArb = fc.constantFrom(...ALL_POLICIES)
 
-/** Users tapping and pages showing, with the world changing underneath and, if asked, faults. */
 /** A forward leap of time the guard cannot tell from real time passing: a suspension, or the clock stepped ahead. */
 const leaps = (step: Step) => step.kind === 'suspend' || (step.kind === 'step-wall' && step.ms > 1000)
 
-export function scenarioArb(options: { world: boolean; faults: boolean; hostile?: boolean; leaps?: boolean; maxSteps?: number }): fc.Arbitrary<Scenario> {
+/**
+ * Users tapping and pages showing, with the world changing underneath and, if asked, faults; with
+ * `hostile`, late callbacks, unproven replies, clock steps, suspension and a second guard; with
+ * `shapes`, phone-number details of every documented shape besides.
+ */
+export function scenarioArb(options: { world: boolean; faults: boolean; hostile?: boolean; leaps?: boolean; maxSteps?: number; shapes?: boolean }): fc.Arbitrary<Scenario> {
   const hostile = options.leaps === false ? hostileStep.filter((step) => !leaps(step)) : hostileStep
-  const kinds = [userStep, ...(options.world ? [worldStep] : []), ...(options.faults ? [faultStep] : []), ...(options.hostile ? [hostile] : [])]
+  const kinds = [
+    userStep,
+    ...(options.world ? [worldStep] : []),
+    ...(options.faults ? [faultStep] : []),
+    ...(options.hostile ? [hostile] : []),
+    ...(options.shapes ? [shapedTap(options.faults)] : []),
+  ]
   return fc.record({
     policies: policiesArb,
     loggedIn: fc.boolean(),
@@ -90,6 +103,8 @@ export interface TapRecord {
   outcome?: Outcome<Reply>
   /** A tap no client could fail on: valid session, no login in flight, and a key the server can use. */
   eligibleAtConsent: boolean
+  /** The detail sealed nothing: a phone code or cloudID alone. */
+  unsealed?: boolean
 }
 
 export interface Run {
@@ -128,6 +143,10 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
       const now = world.clock.now()
       switch (step.kind) {
         case 'tap': {
+          if (step.shape && step.shape !== 'full') {
+            run.taps.push(playUnsealedTap(world, guard, run, { ...step, shape: step.shape }, `t${index}`))
+            break
+          }
           const consent = world.wechat.consent(`t${index}`, step.phoneCode)
           if (step.fault) {
             run.faulty = true

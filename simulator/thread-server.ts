@@ -53,11 +53,25 @@ export class ThreadServer {
     return { ok: true, phoneNumber: String(data.phoneNumber), tag: String(data.tag) }
   }
 
+  /** A phone code or cloudID needs no key: getuserphonenumber / cloud.getOpenData answers the number. */
+  private redeem(payload: Record<string, string>): Reply {
+    const result = this.wechat.phoneCodes.redeem(payload.phoneCode || payload.cloudID || '')
+    if ('errcode' in result) return { ok: false, reason: 'PHONE_CODE_REJECTED' }
+    return { ok: true, phoneNumber: result.phone_info.phoneNumber, tag: result.phone_info.tag }
+  }
+
   handle(payload: Record<string, string>): Promise<Reply> {
     return new Promise((resolve) => {
       const done = (reply: Reply) => {
         this.handled.push({ flag: payload.sessionKeyValidFlag, code: payload.code, ok: reply.ok, at: this.wechat.clock.now() })
         resolve(reply)
+      }
+      // Nothing sealed (code-only, real-time, cloudID-only): flag '0' still exchanges and stores its code;
+      // flag '1' is identified by the app's session token, which this one-user model takes as given.
+      if (!payload.encryptedData) {
+        const rejected = payload.sessionKeyValidFlag === '0' ? this.exchange(payload.code) : undefined
+        done(rejected || this.redeem(payload))
+        return
       }
       if (payload.sessionKeyValidFlag === '0') {
         const rejected = this.exchange(payload.code)

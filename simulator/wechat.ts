@@ -1,6 +1,8 @@
 import type { Clock } from '../miniprogram_npm_src/clock'
 import type { WxLike } from '../miniprogram_npm_src/wx-api'
 import { sealOpenData } from './open-data-crypto'
+import type { PrivacyState } from './phone-consent'
+import { PhoneCodes } from './phone-codes'
 
 /**
  * WeChat for one user on one device, from the documented rules
@@ -74,6 +76,9 @@ export class WeChatModel {
   readonly lateCodes = new Map<string, number>()
   lateLoginsInFlight = 0
   codeErrors = 0
+  /** Phone codes and cloudIDs handed out with consents (see phone-consent.ts for the detail shapes). */
+  readonly phoneCodes: PhoneCodes
+  privacy: PrivacyState = 'agreed'
   private keys = 0
   private codeSeq = 0
   private ivSeq = 0
@@ -84,6 +89,7 @@ export class WeChatModel {
     readonly later: Later,
     loggedIn = true,
   ) {
+    this.phoneCodes = new PhoneCodes(clock)
     this.key = this.newKey()
     this.keyCreatedAt = clock.now()
     this.expired = !loggedIn
@@ -194,7 +200,7 @@ export class WeChatModel {
       watermark: { appid: APP_ID, timestamp: Math.floor(this.clock.now() / 1000) },
     }
     const detail: Consent['detail'] = { errMsg: 'getPhoneNumber:ok', iv, encryptedData: sealOpenData(this.key, iv, data) }
-    if (phoneCode) detail.code = `phone-${tag}`
+    if (phoneCode) detail.code = this.phoneCodes.issue(`phone-${tag}`, tag)
     return { detail, key: this.key, sessionValid, loginInFlight: this.loginInFlight }
   }
 

@@ -87,7 +87,7 @@ async function bootLoggedIn(): Promise<Booted> {
 describe('the example with the simulated WeChat switch on (tourist appid)', () => {
   it('logs in through the companion on show and shows the number after the simulated consent, counting calls live', async () => {
     const booted = await bootLoggedIn()
-    // First launch: no session token yet, so prepare() logs in without asking checkSession first.
+    // No session token yet: prepare() logs in at once, without asking checkSession first.
     expect(booted.paths.slice(0, 2)).toEqual(['/dev-wechat/login', '/login'])
     expect(booted.page.querySelector('.login')).toBeFalsy()
     expect(await press(booted, '.sim-phone', '手机号快捷登录')).toBe('手机号快捷登录：ok · wx.login +0 · checkSession +1')
