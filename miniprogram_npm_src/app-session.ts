@@ -64,14 +64,17 @@ function attempt<T>(fn: () => T): T | undefined {
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
-export function createAppSession(wx: WxLike, options: SessionOptions = {}, now: () => number = Date.now): AppSession {
-  const { fromReply = defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = options || {}
-  if (typeof options + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
+  // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
+  const off = options === false
+  const given = options || {}
+  const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
+  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   // Whatever storage holds counts only if it has a string token (token() checks).
-  let stored = attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key))
-  let tokenless = false
+  let stored = off ? undefined : attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key))
+  let tokenless = off
 
   const save = (value: Stored | undefined) => {
     stored = value

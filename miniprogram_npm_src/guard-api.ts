@@ -32,8 +32,8 @@ export interface SessionGuardOptions<R = unknown> {
   onEvent?: EventListener
   /** Time source; tests pass a virtual clock. */
   clock?: Clock
-  /** The app's own session token: read from replies, sent as `Bearer`, persisted. */
-  session?: SessionOptions
+  /** The app's own session token: read from replies, sent as `Bearer`, persisted; `false` for an app without one. */
+  session?: SessionOptions | false
 }
 
 export interface GuardState {

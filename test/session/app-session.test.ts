@@ -149,6 +149,16 @@ describe('AppSession', () => {
     expect(session.missing()).toBe(true)
   })
 
+  it('with session: false reads, stores and misses no token', () => {
+    const { wx, storage } = phone({ [DEFAULT_STORAGE_KEY]: { token: 'stored' } })
+    const session = createAppSession(wx, false)
+    expect(session.token()).toBeUndefined()
+    session.take({ token: 't' }, true)
+    expect(session.token()).toBeUndefined()
+    expect(session.missing()).toBe(false)
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'stored' })
+  })
+
   it.each([
     ['header', { header: '' }],
     ['header', { header: 7 }],
