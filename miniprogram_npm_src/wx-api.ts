@@ -8,10 +8,8 @@ export interface WxLike {
     fail?: (err: { errMsg?: string; errno?: number }) => void
   }): unknown
   checkSession(options: { success?: (res: unknown) => void; fail?: (err: unknown) => void }): unknown
-  request?(options: WxRequestOptions & {
-    success?: (res: WxResponse) => void
-    fail?: (err: { errMsg?: string; errno?: number }) => void
-  }): unknown
+  /** wx.request; typed loosely so WeChat's own `wx` (miniprogram-api-typings) fits. */
+  request?(options: never): unknown
   /** Where the app session's token persists; each is optional and may throw. */
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, value: unknown): void
@@ -71,7 +69,7 @@ export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResp
   return new Promise((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
     // The promise is the one answer: a caller's own callbacks would fire once per attempt.
-    wx.request({ ...options, success: resolve, fail: reject })
+    ;(wx.request as (options: object) => unknown)({ ...options, success: resolve, fail: reject })
   })
 }
 
