@@ -7,54 +7,19 @@
  * a business route /me with requireSession, as `npm run example:server` does. WeChat is the model.
  */
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
-import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, requireSession } from '../../server'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID } from '../../simulator/wechat'
 import { realWorld, until } from '../component/harness'
 import { loopbackFetch } from '../server/loopback-fetch'
+import { startSessionCompanion as startCompanion } from './session-companion'
 
 const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
 const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
-const LIFETIME_S = 3600
 
 function block(name: string, lang: string): string {
   const match = new RegExp(`<!-- ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(README)
   if (!match) throw new Error(`README lost its ${name} block`)
   return match[1]
-}
-
-/** The companion with its clock: moving it forward expires every token it issued. */
-async function startCompanion(world: ReturnType<typeof realWorld>) {
-  const fake = new FakeWeChatApi(world.wechat, APP_ID, 'simulated-secret')
-  const baseUrl = await fake.start()
-  let skewMs = 0
-  const now = () => Date.now() + skewMs
-  const session = { sessionSecret: 'a-test-secret-of-at-least-32-characters', sessionLifetimeSeconds: LIFETIME_S, now }
-  const api = createWeChatApi({ appId: APP_ID, appSecret: 'simulated-secret', baseUrl, fetch: loopbackFetch as typeof fetch })
-  const companion = createHttpHandler(createOpenDataHandler({ appId: APP_ID, api, store: new MemoryStore() }), session)
-  const signedIn = requireSession(session)
-  const requests: { path: string; status: number }[] = []
-  const server = createServer((req, res) => {
-    const pathname = (req.url || '').split('?')[0]
-    res.on('finish', () => requests.push({ path: pathname, status: res.statusCode }))
-    if (pathname !== '/me') return void companion(req, res)
-    const openid = signedIn(req, res)
-    if (openid) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, user: { id: `user-of-${openid}` } }))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    expireTokens: () => (skewMs += (LIFETIME_S + 1) * 1000),
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve))
-      await fake.stop()
-    },
-  }
 }
 
 type WxRequest = { url: string; method?: string; data?: unknown; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void }
