@@ -63,6 +63,23 @@ function attempt<T>(fn: () => T): T | undefined {
   }
 }
 
+interface State {
+  stored?: Stored
+  tokenless: boolean
+}
+
+const states = new WeakMap<WxLike, Map<string, State>>()
+
+/** Guards on one wx share its login, so they share the token it yields too (per storage key). */
+function shared(wx: WxLike, key: string): State {
+  let byKey = states.get(wx)
+  if (!byKey) states.set(wx, (byKey = new Map()))
+  let state = byKey.get(key)
+  // Whatever storage holds counts only if it has a string token (token() checks).
+  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false }))
+  return state
+}
+
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
 export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
   // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
@@ -72,31 +89,33 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  // Whatever storage holds counts only if it has a string token (token() checks).
-  let stored = off ? undefined : attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key))
-  let tokenless = off
+  const state = off ? { tokenless: true } : shared(wx, key)
 
   const save = (value: Stored | undefined) => {
-    stored = value
+    state.stored = value
     // A wx without storage throws here too, and the session lives in memory only.
     attempt(() => (value ? (wx.setStorageSync as (key: string, value: unknown) => void)(key, value) : (wx.removeStorageSync as (key: string) => void)(key)))
   }
 
   const session: AppSession = {
-    token: () => (stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined),
+    token() {
+      const { stored } = state
+      return stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined
+    },
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
     },
-    missing: () => !tokenless && !session.token(),
+    missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
       const carried = typeof token === 'string' && !!token
       if (carried) save({ token, expiresAt: (expiresIn as number) > 0 ? now() + (expiresIn as number) * 1000 : undefined })
-      if (confirmed) tokenless = !carried
+      if (confirmed) state.tokenless = !carried
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
     drop(refused) {
+      const { stored } = state
       if (stored && (refused === undefined || refused === stored.token)) save(undefined)
     },
   }

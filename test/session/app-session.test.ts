@@ -5,8 +5,8 @@ import { createAppSession, DEFAULT_STORAGE_KEY, defaultIsExpired } from '../../m
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
-function phone(initial: Record<string, unknown> = {}) {
-  const storage = new Map<string, unknown>(Object.entries(initial))
+/** A phone's wx over its storage; `restart()` is the same phone after the mini program restarted (a new wx object). */
+function phone(initial: Record<string, unknown> = {}, storage = new Map<string, unknown>(Object.entries(initial))) {
   const wx: WxLike = {
     login: () => undefined,
     checkSession: () => undefined,
@@ -14,7 +14,7 @@ function phone(initial: Record<string, unknown> = {}) {
     setStorageSync: (key, value) => void storage.set(key, value),
     removeStorageSync: (key) => void storage.delete(key),
   }
-  return { wx, storage }
+  return { wx, storage, restart: () => phone({}, storage).wx }
 }
 
 describe('the default reply contract', () => {
@@ -53,9 +53,9 @@ describe('AppSession', () => {
   })
 
   it('keeps the session across a restart: a new session on the same phone starts with the stored token', () => {
-    const { wx } = phone()
+    const { wx, restart } = phone()
     createAppSession(wx).take({ token: 'kept' })
-    expect(createAppSession(wx).token()).toBe('kept')
+    expect(createAppSession(restart()).token()).toBe('kept')
   })
 
   it('ignores a reply without a token, and one whose fromReply throws', () => {
@@ -85,16 +85,16 @@ describe('AppSession', () => {
 
   it('forgets a token once the lifetime the server gave runs out, across a restart too', () => {
     let now = 1_000_000
-    const { wx } = phone()
+    const { wx, restart } = phone()
     const session = createAppSession(wx, {}, () => now)
     session.take({ token: 't', expiresIn: 60 })
     now += 59_999
     expect(session.token()).toBe('t')
-    expect(createAppSession(wx, {}, () => now).token()).toBe('t')
+    expect(createAppSession(restart(), {}, () => now).token()).toBe('t')
     now += 1
     expect(session.token()).toBeUndefined()
     expect(session.missing()).toBe(true)
-    expect(createAppSession(wx, {}, () => now).token()).toBeUndefined()
+    expect(createAppSession(restart(), {}, () => now).token()).toBeUndefined()
   })
 
   it('drops the token only if it is still the one a caller saw refused; logout drops any', () => {
@@ -147,6 +147,18 @@ describe('AppSession', () => {
     expect(session.token()).toBe('t')
     session.drop()
     expect(session.missing()).toBe(true)
+  })
+
+  it('is shared by every session on one wx under one storage key: a token one guard got is the other’s too', () => {
+    const { wx } = phone()
+    const first = createAppSession(wx)
+    const second = createAppSession(wx, { header: 'X-Token' })
+    const elsewhere = createAppSession(wx, { storageKey: 'other' })
+    first.take({ token: 'shared' })
+    expect(second.headers()).toEqual({ 'X-Token': 'Bearer shared' })
+    expect(elsewhere.token()).toBeUndefined()
+    second.drop('shared')
+    expect(first.token()).toBeUndefined()
   })
 
   it('with session: false reads, stores and misses no token', () => {

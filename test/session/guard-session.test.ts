@@ -65,6 +65,17 @@ describe('prepare() and the session token', () => {
   })
 })
 
+describe('two guards on one wx', () => {
+  it('share the token: the second guard’s prepare() does not log in again', async () => {
+    const { world, guard, logins } = setup(false)
+    const second = createSessionGuard<Reply>({ wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, clock: world.clock, timeout: 5000 })
+    await settle(world, guard.prepare())
+    expect(second.token()).toBe(guard.token())
+    expect(await settle(world, second.prepare())).toEqual({ status: 'ok', loggedIn: false })
+    expect(logins()).toBe(1)
+  })
+})
+
 describe('tokens from open-data replies', () => {
   it('takes the token of a flag-0 reply (a tap in an expired session) and sends it from then on', async () => {
     const { world, guard } = setup(true, {}, FRESH)
