@@ -4,6 +4,10 @@ import { SessionGuardError } from './errors'
 import type { TimerQueue } from './timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
 
+/** Fresh tokens in a row that the server refused at once, before requests stop logging in for a while. */
+export const RELOGIN_LIMIT = 3
+export const RELOGIN_PAUSE_MS = 60000
+
 /** A response, and the token the request carried. */
 type Sent = { res: WxResponse; token: string | undefined }
 
@@ -20,6 +24,9 @@ export function createAppRequest(
   /** The guard's shared login; resolves by the deadline, never rejects. */
   login: (deadline: Deadline) => Promise<unknown>,
 ): (options: WxRequestOptions) => Promise<WxResponse> {
+  // A server that refuses every token would otherwise cost a login per request, each one a chance to rotate the key.
+  let strikes = 0
+  let struckAt = 0
 
   /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
   function send(options: WxRequestOptions): Promise<Sent> {
@@ -47,25 +54,32 @@ export function createAppRequest(
 
   /**
    * At most one login per call, before sending when there is no token or after a refusal, and at most
-   * one replay: nothing loops, however often a server refuses. Logins also keep the guard's rate budget.
+   * one replay: nothing loops. After RELOGIN_LIMIT logins in a row whose token was refused at once,
+   * requests log in again only after RELOGIN_PAUSE_MS. Logins also keep the guard's rate budget and holds.
    */
   async function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
     let loggedIn = false
     const loginOnce = async () => {
-      if (session.missing() && !loggedIn) {
+      if (session.missing() && !loggedIn && (strikes < RELOGIN_LIMIT || timers.clock.now() - struckAt >= RELOGIN_PAUSE_MS)) {
         loggedIn = true
         await login(deadline)
       }
     }
     await loginOnce()
     let sent = await send(options)
-    if (session.expired(sent.res)) {
+    let refused = session.expired(sent.res)
+    if (refused) {
       // Only the first request to see this token refused drops it; the others find it gone or replaced.
       if (sent.token) session.drop(sent.token)
       await loginOnce()
       const token = session.token()
       // Replayed once, and only with another token than the refused one; whatever the replay gets is the answer.
-      if (token && token !== sent.token) sent = await send(options)
+      if (token && token !== sent.token) refused = session.expired((sent = await send(options)).res)
+    }
+    if (!refused) strikes = 0
+    else if (loggedIn) {
+      strikes++
+      struckAt = timers.clock.now()
     }
     return sent.res
   }

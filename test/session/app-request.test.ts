@@ -3,7 +3,7 @@
  * nothing loops, and every call settles by its deadline. The login here is a stand-in that shares one
  * flight the way the guard's does; the guard's own login is covered by the guard and property suites.
  */
-import { createAppRequest } from '../../miniprogram_npm_src/app-request'
+import { RELOGIN_LIMIT, RELOGIN_PAUSE_MS, createAppRequest } from '../../miniprogram_npm_src/app-request'
 import { createAppSession } from '../../miniprogram_npm_src/app-session'
 import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
 import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
@@ -123,16 +123,19 @@ describe('guard.request', () => {
     expect(app.requests).toHaveLength(2)
   })
 
-  it('costs at most one login per request against a server that refuses every token', async () => {
+  it(`against a server that refuses every token: one login per request, none after ${RELOGIN_LIMIT} in a row until ${RELOGIN_PAUSE_MS} ms pass`, async () => {
     const { clock, app, request, logins } = setup()
     app.issue = function (this: AppServer) {
       this.issued.push(`refused-${this.issued.length}`)
       return this.issued[this.issued.length - 1]
     }
     app.expireTokens()
-    for (let i = 0; i < 3; i++) expect((await settle(clock, request(ME))).statusCode).toBe(401)
-    expect(logins()).toBe(3)
-    expect(app.requests.length).toBeLessThanOrEqual(6)
+    for (let i = 0; i < RELOGIN_LIMIT + 2; i++) expect((await settle(clock, request(ME))).statusCode).toBe(401)
+    expect(logins()).toBe(RELOGIN_LIMIT)
+    clock.setTimeout(() => undefined, RELOGIN_PAUSE_MS)
+    await quiet(clock)
+    await settle(clock, request(ME))
+    expect(logins()).toBe(RELOGIN_LIMIT + 1)
   })
 
   it('resolves with the refused response when the login fails, without replaying', async () => {
