@@ -64,7 +64,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
     send,
     sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }) : undefined),
     fields: options.fields,
-    hasToken: () => false,
+    hasToken: () => !!app.token(),
     classify(reply) {
       try {
         return classify(reply)

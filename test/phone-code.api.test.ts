@@ -25,6 +25,8 @@ function setup(options: { token?: boolean; loggedIn?: boolean; extra?: Partial<S
     timeout: 5000,
     ...options.extra,
   }
+  // Without a token: the app has none stored (the model's returning user has one).
+  if (!options.token) world.app.storage.clear()
   const guard: SessionGuard<Reply> = options.token
     ? guardOver({ ...resolveConfig(guardOptions), hasToken: () => true })
     : createSessionGuard(guardOptions)

@@ -30,6 +30,8 @@ async function simulate(s: fc.Scheduler, scenario: Scenario, token: boolean): Pr
     clock: world.clock,
     timeout: GUARD_TIMEOUT,
   }
+  // Without a token: the app has none stored (the model's returning user has one).
+  if (!token) world.app.storage.clear()
   const guard = token ? guardOver({ ...resolveConfig(options), hasToken: () => true }) : createSessionGuard(options)
   const run = playGuard(world, guard, scenario.steps)
   await runToQuiet(world.clock, s)

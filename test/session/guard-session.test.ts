@@ -4,6 +4,7 @@
  */
 import { createSessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
 import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session'
+import { consentAs } from '../../simulator/phone-consent'
 import { LATENCIES } from '../../simulator/side-by-side'
 import type { Reply } from '../../simulator/thread-server'
 import { World, runToQuiet, timed } from '../../simulator/world'
@@ -62,6 +63,23 @@ describe('prepare() and the session token', () => {
     await settle(world, guard.prepare())
     await settle(world, guard.prepare())
     expect(world.wechat.logins).toHaveLength(1)
+  })
+})
+
+describe('phone codes and the session token', () => {
+  it('a code-only tap with the app’s token goes with flag 1 at once: no checkSession, no wx.login', async () => {
+    const { world, guard } = setup(true)
+    const outcome = await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'c', 'code-only').detail))
+    expect(outcome).toMatchObject({ status: 'ok' })
+    expect(world.wechat.calls).toEqual([])
+    expect(world.network.sent.map((r) => r.payload.sessionKeyValidFlag)).toEqual(['1'])
+  })
+
+  it('a code-only tap without a token goes with a fresh login code, and the reply’s token is kept', async () => {
+    const { world, guard } = setup(false)
+    expect(await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'c', 'code-only').detail))).toMatchObject({ status: 'ok' })
+    expect(world.network.sent.map((r) => r.payload.sessionKeyValidFlag)).toEqual(['0'])
+    expect(guard.token()).toBe(world.app.issued[0])
   })
 })
 
