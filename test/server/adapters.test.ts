@@ -146,7 +146,7 @@ describe('createHttpHandler on node:http', () => {
     ['a short sessionSecret', { sessionSecret: 'short' }],
     ['maxBodyBytes 0', { identify: () => 'o', maxBodyBytes: 0 }],
     ['bodyTimeoutMs NaN', { identify: () => 'o', bodyTimeoutMs: NaN }],
-  ])('throws a CONFIG error when made with %s', (_what, options) => {
+  ] as [string, Partial<HttpAdapterOptions>][])('throws a CONFIG error when made with %s', (_what, options) => {
     expect(() => createHttpHandler(recordingHandler().handler, options as HttpAdapterOptions)).toThrow(expect.objectContaining({ code: 'CONFIG' }))
   })
 })
