@@ -68,5 +68,34 @@ const suite = (mode: 'memory' | 'redis') => {
   })
 }
 
+describeWithRedis()('session tokens across two processes sharing Redis and the secret', () => {
+  let setup: HttpWorld
+  beforeEach(async () => {
+    setup = await startHttpWorld('redis', undefined, undefined, true, { SESSION_SECRET: 'a-session-secret-of-at-least-32-chars' })
+  })
+  afterEach(() => setup.stop())
+
+  const post = (url: string, path: string, body: unknown, token?: string) =>
+    fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>)
+  const code = () => new Promise<string>((resolve) => setup.wechat.wx.login({ success: (r) => resolve(r.code as string) }))
+
+  it('accepts on one process the token the other issued, in both directions', async () => {
+    const [a, b] = setup.urls
+    const login = await post(a, '/login', { code: await code() })
+    expect(login).toMatchObject({ ok: true, token: expect.any(String), expiresIn: 86400 })
+    const first = setup.wechat.consent('on-b').detail
+    expect(await post(b, '/open-data', { code: '', sessionKeyValidFlag: '1', iv: first.iv, encryptedData: first.encryptedData }, login.token as string)).toMatchObject({ ok: true, data: { tag: 'on-b' } })
+    const second = setup.wechat.consent('flag-0-on-b').detail
+    const exchanged = await post(b, '/open-data', { code: await code(), sessionKeyValidFlag: '0', iv: second.iv, encryptedData: second.encryptedData })
+    expect(exchanged).toMatchObject({ ok: true, token: expect.any(String) })
+    const third = setup.wechat.consent('on-a').detail
+    expect(await post(a, '/open-data', { code: '', sessionKeyValidFlag: '1', iv: third.iv, encryptedData: third.encryptedData }, exchanged.token as string)).toMatchObject({ ok: true, data: { tag: 'on-a' } })
+  })
+})
+
 describe('over HTTP with the memory store', () => suite('memory'))
 describeWithRedis()('over HTTP with two processes sharing Redis', () => suite('redis'))
