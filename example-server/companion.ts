@@ -1,17 +1,21 @@
 /**
  * The example companion: what `npm run example:server` serves, and what the example page tests talk to.
- * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/); with them,
- * from the real one. Every reply after a code exchange carries a session token the companion signs
- * itself (`sessionSecret`); requests send it back as `Authorization: Bearer …`, which is how the
- * server knows whose key to use for flag '1', and what guards the app's own route `/me`.
+ * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/) and, on the
+ * same port, serves that simulated WeChat's client side under /dev-wechat (development only); with them,
+ * it talks to the real WeChat API and refuses /dev-wechat. Every reply after a code exchange carries a
+ * session token the companion signs itself (`sessionSecret`); requests send it back as
+ * `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1', and what
+ * guards the app's own route `/me`.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, requireSession } from '../server'
 import { systemClock } from '../miniprogram_npm_src/clock'
+import { createDevWeChatHandler, isDevWeChatPath, refuseDevWeChat } from '../simulator/dev-wechat-http'
 import { FakeWeChatApi } from '../simulator/fake-wechat-api'
-import { APP_ID, WeChatModel } from '../simulator/wechat'
+import { DEFAULT_POLICIES } from '../simulator/policy-names'
+import { APP_ID, OPENID, WeChatModel, type Policies } from '../simulator/wechat'
 
 export interface ExampleServerOptions {
   port?: number
@@ -20,6 +24,8 @@ export interface ExampleServerOptions {
   appSecret?: string
   /** The simulated WeChat to answer from (tests share theirs with the client). */
   wechat?: WeChatModel
+  /** The simulated WeChat's policies when `wechat` is not given. */
+  policies?: Policies
   fetch?: typeof fetch
   /** Signs the session tokens; a random one per start by default (a restart then expires every session). */
   sessionSecret?: string
@@ -28,31 +34,41 @@ export interface ExampleServerOptions {
 }
 
 export async function startExampleServer(options: ExampleServerOptions = {}) {
+  if (!options.appId !== !options.appSecret) throw new Error('set both WX_APPID and WX_SECRET for the real WeChat API, or neither for the simulated one')
   const real = !!(options.appId && options.appSecret)
   const appId = real ? (options.appId as string) : APP_ID
   const appSecret = real ? (options.appSecret as string) : 'simulated-secret'
   let fake: FakeWeChatApi | undefined
+  let wechat: WeChatModel | undefined
   if (!real) {
-    const wechat = options.wechat || new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, systemClock, (_l, fn) => setTimeout(fn, 20), false)
+    wechat = options.wechat || new WeChatModel(options.policies || DEFAULT_POLICIES, systemClock, (_l, fn) => setTimeout(fn, 20), false)
     fake = new FakeWeChatApi(wechat, appId, appSecret)
   }
   const baseUrl = fake ? await fake.start() : undefined
   const session = { sessionSecret: options.sessionSecret || randomBytes(32).toString('hex'), sessionLifetimeSeconds: options.sessionLifetimeSeconds }
-  const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store: new MemoryStore() })
+  const store = new MemoryStore()
+  const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store })
   const companion = createHttpHandler(handler, session)
   const signedIn = requireSession(session)
-  const server = createServer((req, res) => {
-    if ((req.url || '').split('?')[0] !== '/me') return void companion(req, res)
+  const me = (req: IncomingMessage, res: ServerResponse) => {
     // The app's own business route: only for a valid session; the guard re-logs in on the 401.
     const openid = signedIn(req, res)
     if (!openid) return
     const userId = createHash('sha256').update(openid).digest('hex').slice(0, 12)
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ ok: true, user: { id: userId } }))
+  }
+  const devWeChat = wechat ? createDevWeChatHandler(wechat, { loseServerKey: () => store.delete(OPENID) }) : refuseDevWeChat
+  const server = createServer((req, res) => {
+    if (isDevWeChatPath(req.url)) return void devWeChat(req, res)
+    if ((req.url || '').split('?')[0] === '/me') return me(req, res)
+    return void companion(req, res)
   })
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     real,
+    /** The simulated WeChat, when there is one. */
+    wechat,
     close: async () => {
       await new Promise((resolve) => server.close(resolve))
       await fake?.stop()

@@ -7,6 +7,8 @@ export type GuardEvent =
   | { type: 'send'; carriesCode: boolean; payload: Record<string, unknown> }
   | { type: 'send-login' }
   | { type: 'reply'; carriesCode: boolean; kind: ReplyKind | 'lost' }
+  /** Another guard already works on this wx: the two share one login, checkSession, rate budget and hold gate. */
+  | { type: 'shared-wx'; guards: number }
   | { type: 'outcome'; call: 'getPhoneNumber' | 'openData' | 'prepare'; status: string; reason?: string }
 
 export type EventListener = (event: GuardEvent) => void

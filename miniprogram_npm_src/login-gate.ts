@@ -1,12 +1,7 @@
-import type { Clock } from './clock'
-import { SessionGuardError } from './errors'
+import type { Deadline } from './deadline'
+import type { TimerQueue } from './timer-queue'
 
 export type Release = () => void
-
-interface Waiter {
-  resolve: () => void
-  timer: unknown
-}
 
 /**
  * Holds keep wx.login from being invoked: every flag-'1' decrypt request in
@@ -16,9 +11,9 @@ interface Waiter {
  */
 export class LoginGate {
   private count = 0
-  private readonly waiters = new Set<Waiter>()
+  private readonly waiters = new Set<() => void>()
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly timers: TimerQueue) {}
 
   hold(maxMs: number): Release {
     this.count++
@@ -26,29 +21,25 @@ export class LoginGate {
     const release = () => {
       if (released) return
       released = true
-      this.clock.clearTimeout(timer)
+      cancel()
       this.count--
       if (this.count === 0) this.wake()
     }
-    const timer = this.clock.setTimeout(release, maxMs)
+    const cancel = this.timers.after(maxMs, release)
     return release
   }
 
-  /** Resolves once no hold is left; rejects with TIMEOUT at `deadline`. */
-  whenClear(deadline: number): Promise<void> {
+  /** Resolves once no hold is left; rejects with TIMEOUT when `deadline` passes first. */
+  whenClear(deadline: Deadline): Promise<void> {
     if (this.count === 0) return Promise.resolve()
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: () => {
-          this.clock.clearTimeout(waiter.timer)
-          resolve()
-        },
-        timer: this.clock.setTimeout(() => {
-          this.waiters.delete(waiter)
-          reject(new SessionGuardError('TIMEOUT', 'decrypts in flight outlasted the deadline'))
-        }, Math.max(0, deadline - this.clock.now())),
-      }
+    let waiter!: () => void
+    const clear = new Promise<void>((resolve) => {
+      waiter = resolve
       this.waiters.add(waiter)
+    })
+    return deadline.race(clear, 'decrypts in flight').catch((error: unknown) => {
+      this.waiters.delete(waiter)
+      throw error
     })
   }
 
@@ -61,8 +52,9 @@ export class LoginGate {
   }
 
   private wake(): void {
+    if (this.waiters.size === 0) return
     const ready = [...this.waiters]
     this.waiters.clear()
-    for (const waiter of ready) waiter.resolve()
+    for (const resolve of ready) resolve()
   }
 }

@@ -11,9 +11,10 @@ export interface OpenDataPayload {
   /** A wx.login code with flag '0'; '' with flag '1'. */
   code: string
   sessionKeyValidFlag: SessionKeyValidFlag
-  iv: string
-  encryptedData: string
-  /** getPhoneNumber's `e.detail.code` (base library ≥ 2.21.2): a phone code, never a login code. */
+  /** Absent when WeChat sealed nothing (code-only, real-time and cloudID-only phone details). */
+  iv?: string
+  encryptedData?: string
+  /** getPhoneNumber's / getRealtimePhoneNumber's `e.detail.code`: a phone code, never a login code. */
   phoneCode?: string
   cloudID?: string
 }

@@ -69,19 +69,26 @@ export class Network {
   send = (payload: Record<string, string>): Promise<Reply> => {
     this.sent.push({ kind: 'data', payload, at: this.clock.now() })
     if (payload.code) this.sentCodes.add(payload.code)
-    const decrypt = payload.sessionKeyValidFlag === '1'
+    // A flag-'1' payload with nothing sealed (a phone code) decrypts nothing: no login can break it.
+    const decrypt = payload.sessionKeyValidFlag === '1' && !!payload.encryptedData
+    const carriesCode = payload.sessionKeyValidFlag !== '1'
     if (decrypt) {
       this.decryptsInFlight++
-      if (this.wechat.loginInFlight || this.codesInTransit > 0 || this.unsentCodes() > 0) {
+      // A login whose code comes too late to be sent is harmless here: the server never sees its key.
+      const loginInFlight = this.wechat.loginsInFlight > this.wechat.lateLoginsInFlight
+      if (loginInFlight || this.codesInTransit > 0 || this.unsentCodes() > 0) {
         this.violations.push(`flag-1 request sent at ${this.clock.now()} while a login or its code request was in flight`)
       }
-    } else {
+    } else if (carriesCode) {
       this.codesInTransit++
     }
     return this.roundTrip<Reply>(
       payload,
       () => this.server.handle(payload),
-      () => (decrypt ? this.decryptsInFlight-- : this.codesInTransit--),
+      () => {
+        if (decrypt) this.decryptsInFlight--
+        else if (carriesCode) this.codesInTransit--
+      },
     )
   }
 
@@ -98,7 +105,9 @@ export class Network {
 
   /** Codes WeChat issued that no request has carried yet. */
   unsentCodes(): number {
-    return this.wechat.codes.size - this.sentCodes.size
+    let unsent = 0
+    for (const code of this.wechat.codes.keys()) if (!this.sentCodes.has(code) && !this.wechat.lateCodes.has(code)) unsent++
+    return unsent
   }
 
   private readonly sentCodes = new Set<string>()

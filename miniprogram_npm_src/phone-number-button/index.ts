@@ -16,9 +16,13 @@ function findGuard(key: string): SessionGuard | undefined {
 /**
  * <phone-number-button bind:result="onResult">手机号登录</phone-number-button>
  *
- * Wraps <button open-type="getPhoneNumber">. From the press until WeChat's
+ * Wraps <button open-type="getPhoneNumber">, or with `realtime` <button
+ * open-type="getRealtimePhoneNumber"> (real-time verification); both events
+ * report through bind:result the same way. From the press until WeChat's
  * getphonenumber event it holds the app's logins back, so no login can rotate
- * the key while the consent dialog is open. While an outcome is pending the
+ * the key that seals the data while the consent dialog is open. A real-time
+ * detail is a phone code with nothing sealed: there is nothing to protect, so
+ * a realtime press takes no hold. While an outcome is pending the
  * button shows loading and is disabled: a second dialog would only repeat a
  * paid verification. An event that still arrives meanwhile is served too.
  */
@@ -30,6 +34,8 @@ Component({
     plain: { type: Boolean, value: false },
     disabled: { type: Boolean, value: false },
     loading: { type: Boolean, value: false },
+    /** Real-time verification: open-type="getRealtimePhoneNumber" (a phone code only, 0.04 yuan per success). */
+    realtime: { type: Boolean, value: false },
     /** Where the guard lives on the App object. */
     guardKey: { type: String, value: 'sessionGuard' },
   },
@@ -42,7 +48,7 @@ Component({
   methods: {
     onTap() {
       const guard = findGuard(this.data.guardKey)
-      if (!guard) return
+      if (!guard || this.data.realtime) return
       this.releaseHold()
       ;(this as unknown as { hold?: Release }).hold = guard.holdLogins()
     },

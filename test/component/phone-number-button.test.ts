@@ -7,6 +7,7 @@
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import { consentAs } from '../../simulator/phone-consent'
 import { installApp, realWorld, until } from './harness'
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -14,12 +15,12 @@ const { createSessionGuard } = require('../../miniprogram_dist') as { createSess
 // Loaded once: simulate runs a component's js through require, which jest does not re-run.
 const button = simulate.load(path.join(__dirname, '../../miniprogram_dist/phone-number-button/index'), { compiler: 'simulate' })
 
-function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}) {
+function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}, attributes = '') {
   const guard = createSessionGuard({ wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, ...options })
   installApp({ sessionGuard: guard })
   const results: { status: string; reason?: string; reply?: { tag?: string } }[] = []
   const host = simulate.load({
-    template: '<phone-number-button class="login" bind:result="onResult">手机号登录</phone-number-button>',
+    template: `<phone-number-button class="login" ${attributes} bind:result="onResult">手机号登录</phone-number-button>`,
     usingComponents: { 'phone-number-button': button },
     methods: {
       onResult(event: { detail: (typeof results)[number] }) {
@@ -32,11 +33,20 @@ function mount(world = realWorld(), options: Partial<SessionGuardOptions> = {}) 
   const found = page.querySelector('.login >>> .psg-button')
   if (!found) throw new Error('the button did not render')
   const node = found
-  const press = (detail: unknown) => {
+  const press = (detail: unknown, event = 'getphonenumber') => {
     node.dispatchEvent('tap')
-    node.dispatchEvent('getphonenumber', { detail })
+    node.dispatchEvent(event, { detail })
   }
   return { world, guard, results, page, node, press }
+}
+
+type RenderedNode = { tagName: string; attrs: { name: string; value: unknown }[]; children: (RenderedNode | string)[] }
+
+/** The open-type the inner <button> renders with. */
+function openType(page: { toJSON(): unknown }): unknown {
+  const find = (node: RenderedNode): RenderedNode | undefined =>
+    node.tagName === 'wx-button' ? node : node.children.map((c) => (typeof c === 'string' ? undefined : find(c))).find(Boolean)
+  return find(page.toJSON() as RenderedNode)?.attrs.find((a) => a.name === 'open-type')?.value
 }
 
 describe('phone-number-button', () => {
@@ -86,7 +96,7 @@ describe('phone-number-button', () => {
   it('serves a double and a triple tap: every event answered, checkSession shared, no login', async () => {
     const { world, results, press } = mount()
     const consents = [1, 2, 3].map((i) => world.wechat.consent(`t${i}`).detail)
-    consents.forEach(press)
+    consents.forEach((detail) => press(detail))
     await until(() => results.length === 3)
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok'])
     expect(world.wechat.calls.filter((c) => c.api === 'login')).toHaveLength(0)
@@ -130,5 +140,51 @@ describe('phone-number-button', () => {
     press({ errMsg: 'getPhoneNumber:ok', iv: 'aaaa', encryptedData: 'aaaa' })
     await until(() => results.length === 1)
     expect(results[0]).toEqual({ status: 'failed', reason: 'NO_GUARD' })
+  })
+
+  it('renders open-type="getPhoneNumber", and "getRealtimePhoneNumber" with realtime', () => {
+    expect(openType(mount().page)).toBe('getPhoneNumber')
+    expect(openType(mount(realWorld(), {}, 'realtime').page)).toBe('getRealtimePhoneNumber')
+  })
+
+  it('reports a real-time event through bind:result, taking no hold on the press, with no checkSession', async () => {
+    const { world, guard, results, node } = mount(realWorld(), {}, 'realtime')
+    node.dispatchEvent('tap')
+    expect(guard.inspect().holds).toBe(0)
+    node.dispatchEvent('getrealtimephonenumber', { detail: consentAs(world.wechat, 'rt', 'realtime').detail })
+    await until(() => results.length === 1)
+    expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'rt' } })
+    const [payload] = world.network.sent.map((r) => r.payload)
+    expect(payload).toMatchObject({ phoneCode: 'phone-rt', sessionKeyValidFlag: '0' })
+    expect(payload).not.toHaveProperty('encryptedData')
+    expect(payload).not.toHaveProperty('iv')
+    expect(world.wechat.calls.map((c) => c.api)).toEqual(['login'])
+  })
+
+  it('serves a code-only getphonenumber event the same way', async () => {
+    const { world, results, press } = mount()
+    press(consentAs(world.wechat, 'co', 'code-only').detail)
+    await until(() => results.length === 1)
+    expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'co' } })
+    expect(world.wechat.calls.filter((c) => c.api === 'checkSession')).toHaveLength(0)
+  })
+
+  it.each([
+    ['getphonenumber', ''],
+    ['getrealtimephonenumber', 'realtime'],
+  ])('reports the privacy outcomes on %s: errno 104 denied, errno 112 PRIVACY_NOT_DECLARED, nothing sent', async (event, attributes) => {
+    const { world, results, press } = mount(realWorld(), {}, attributes)
+    const shape = attributes ? 'realtime' : 'full'
+    world.wechat.privacy = 'declined'
+    press(consentAs(world.wechat, 'p1', shape).detail, event)
+    world.wechat.privacy = 'undeclared'
+    press(consentAs(world.wechat, 'p2', shape).detail, event)
+    await until(() => results.length === 2)
+    expect(results).toEqual([
+      { status: 'denied', errMsg: expect.stringMatching(/:fail privacy permission is not authorized$/), errno: 104 },
+      { status: 'failed', reason: 'PRIVACY_NOT_DECLARED', errno: 112, error: expect.anything() },
+    ])
+    expect(world.network.sent).toHaveLength(0)
+    expect(world.wechat.calls).toHaveLength(0)
   })
 })

@@ -1,5 +1,8 @@
 import fc from 'fast-check'
+import { Deadline } from '../../miniprogram_npm_src/deadline'
 import { RateLimiter } from '../../miniprogram_npm_src/rate-limiter'
+import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
+import { monotonic } from '../../miniprogram_npm_src/clock'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import { VirtualClock } from '../../simulator/virtual-clock'
 import { runToQuiet } from '../../simulator/world'
@@ -9,11 +12,11 @@ describe('RateLimiter', () => {
     fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3000 }), { maxLength: 40 }), async (arrivals) => {
         const clock = new VirtualClock()
-        const limiter = new RateLimiter(4, 1000, clock)
+        const limiter = new RateLimiter(4, 1000, new TimerQueue(clock))
         const calls: number[] = []
         const runs: Promise<unknown>[] = []
         for (const at of arrivals) {
-          clock.setTimeout(() => runs.push(limiter.run(() => calls.push(clock.now()), 1e9)), at)
+          clock.setTimeout(() => runs.push(limiter.run(() => calls.push(clock.now()), new Deadline(1e9, new TimerQueue(clock)))), at)
         }
         await runToQuiet(clock)
         await Promise.all(runs)
@@ -25,22 +28,34 @@ describe('RateLimiter', () => {
 
   it('fails at once with TIMEOUT when no slot frees before the deadline, and the call is not made', async () => {
     const clock = new VirtualClock()
-    const limiter = new RateLimiter(1, 1000, clock)
-    await limiter.run(() => undefined, 0)
+    const limiter = new RateLimiter(1, 1000, new TimerQueue(clock))
+    await limiter.run(() => undefined, new Deadline(0, new TimerQueue(clock)))
     let made = false
-    const late = limiter.run(() => (made = true), 999)
+    const late = limiter.run(() => (made = true), new Deadline(999, new TimerQueue(clock)))
     expect(isGuardError(await late.catch((e: unknown) => e), 'TIMEOUT')).toBe(true)
     expect(made).toBe(false)
-    expect(clock.pending).toBe(0)
+    expect(clock.pending).toBe(1) // the first call's window, and nothing for the refused one
   })
 
   it('tryClaim refuses when the window is full and accepts once the oldest call leaves it', () => {
     const clock = new VirtualClock()
-    const limiter = new RateLimiter(2, 1000, clock)
+    const limiter = new RateLimiter(2, 1000, new TimerQueue(clock))
     expect([limiter.tryClaim(), limiter.tryClaim(), limiter.tryClaim()]).toEqual([true, true, false])
     expect(limiter.delayBeforeNextCall(clock.now())).toBe(1000)
     clock.setTimeout(() => undefined, 1000)
     clock.runNext()
+    expect(limiter.tryClaim()).toBe(true)
+  })
+
+  it('frees a slot only when its window has really passed: a clock leaping an hour ahead frees none', async () => {
+    const clock = new VirtualClock()
+    const timers = new TimerQueue(monotonic(clock.device))
+    const limiter = new RateLimiter(4, 1000, timers)
+    expect([1, 2, 3, 4].map(() => limiter.tryClaim())).toEqual([true, true, true, true])
+    clock.stepWall(3600000)
+    expect(limiter.tryClaim()).toBe(false)
+    clock.setTimeout(() => undefined, 1000)
+    while (clock.runNext());
     expect(limiter.tryClaim()).toBe(true)
   })
 })

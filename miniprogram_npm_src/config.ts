@@ -1,0 +1,83 @@
+import { createAppSession, type AppSession } from './app-session'
+import { monotonic, systemClock, type Clock } from './clock'
+import { SessionGuardError } from './errors'
+import type { GuardEvent } from './events'
+import type { SessionGuardOptions } from './guard-api'
+import { classifyDefaultReply, type FieldNames, type ReplyKind } from './protocol'
+import { sessionTransport } from './session-transport'
+import type { WxLike } from './wx-api'
+
+const DEFAULT_TIMEOUT = 10000
+const DEFAULT_HOLD_MS = 30000
+const MAX_TIMER_MS = 2147483647
+
+/** How a payload reaches the developer's server. */
+export type Send<R> = (payload: Record<string, string>) => Promise<R>
+
+/** One guard's settings, checked once; everything a tap needs besides the shared per-wx state. */
+export interface GuardConfig<R> {
+  api: WxLike
+  /** The app's own session token: sent with url/loginUrl, renewed by every reply that carries one. */
+  app: AppSession
+  clock: Clock
+  timeout: number
+  holdMs: number
+  send: Send<R>
+  sendLogin: ((code: string) => Promise<unknown>) | undefined
+  fields: FieldNames | undefined
+  classify(reply: unknown): ReplyKind
+  /** Does the app hold a session token its server identifies the user by? (issue 9's token plugs in here) */
+  hasToken(): boolean
+  /** Absent without a listener, so the hot path builds no events. */
+  emit: ((event: GuardEvent) => void) | undefined
+}
+
+export function positiveMs(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback
+  // setTimeout takes a signed 32-bit delay; past it, engines fire at once.
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
+    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`)
+  }
+  return value
+}
+
+declare const wx: WxLike | undefined
+
+export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R> {
+  const api = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
+  if (!api || typeof api.login !== 'function' || typeof api.checkSession !== 'function') {
+    throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
+  }
+  const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
+  const { classify = classifyDefaultReply, onEvent } = options
+  const app = createAppSession(api, options.session)
+  const { send, sendLogin } = sessionTransport(options, api, app, timeout)
+  if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
+  return {
+    api,
+    app,
+    clock: monotonic(options.clock || systemClock),
+    timeout,
+    holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
+    send,
+    sendLogin,
+    fields: options.fields,
+    hasToken: () => false,
+    classify(reply) {
+      try {
+        return classify(reply)
+      } catch {
+        return 'failed'
+      }
+    },
+    emit: onEvent
+      ? (event) => {
+          try {
+            onEvent(event)
+          } catch {
+            // A broken listener must not break logins.
+          }
+        }
+      : undefined,
+  }
+}

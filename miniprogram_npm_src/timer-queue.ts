@@ -1,0 +1,73 @@
+import type { Clock } from './clock'
+
+export type Cancel = () => void
+
+interface Entry {
+  at: number
+  fn: () => void
+}
+
+/**
+ * Every bound the guard keeps (call deadlines, hold caps, waits) on one real timer, armed for the
+ * earliest entry. A timer is not a clock: when it fires, the clock says what is due, and anything
+ * not yet due is simply re-armed.
+ */
+export class TimerQueue {
+  private readonly entries = new Set<Entry>()
+  private handle: unknown
+  private armedAt = Infinity
+
+  constructor(readonly clock: Clock) {}
+
+  /** Runs `fn` once the clock reaches `time`, unless cancelled first. */
+  at(time: number, fn: () => void): Cancel {
+    const entry: Entry = { at: time, fn }
+    this.entries.add(entry)
+    // After a forward clock step the armed timer may lie far behind the clock: re-arm then too.
+    if (time < this.armedAt || this.armedAt <= this.clock.now()) this.arm(Math.min(time, this.armedAt))
+    return () => {
+      if (this.entries.delete(entry) && this.entries.size === 0) this.disarm()
+    }
+  }
+
+  /**
+   * Runs `fn` after `ms` have really passed, measured by a timer of its own, not by the clock: for
+   * bounds a forward clock step must not cut short (hold caps, a login awaiting its callback).
+   */
+  after(ms: number, fn: () => void): Cancel {
+    const handle = this.clock.setTimeout(fn, ms)
+    return () => this.clock.clearTimeout(handle)
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  private arm(time: number): void {
+    this.disarm()
+    this.armedAt = time
+    this.handle = this.clock.setTimeout(() => this.fire(), Math.max(0, time - this.clock.now()))
+  }
+
+  private disarm(): void {
+    if (this.handle !== undefined) this.clock.clearTimeout(this.handle)
+    this.handle = undefined
+    this.armedAt = Infinity
+  }
+
+  private fire(): void {
+    if (this.clock.advanceTo) this.clock.advanceTo(this.armedAt)
+    this.handle = undefined
+    this.armedAt = Infinity
+    const now = this.clock.now()
+    const due: Entry[] = []
+    let next = Infinity
+    for (const entry of this.entries) {
+      if (entry.at <= now) due.push(entry)
+      else if (entry.at < next) next = entry.at
+    }
+    for (const entry of due) this.entries.delete(entry)
+    if (next < Infinity) this.arm(next)
+    for (const entry of due) entry.fn()
+  }
+}
