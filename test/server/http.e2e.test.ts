@@ -95,6 +95,18 @@ describeWithRedis()('session tokens across two processes sharing Redis and the s
     const third = setup.wechat.consent('on-a').detail
     expect(await post(a, '/open-data', { code: '', sessionKeyValidFlag: '1', iv: third.iv, encryptedData: third.encryptedData }, exchanged.token as string)).toMatchObject({ ok: true, data: { tag: 'on-a' } })
   })
+
+  it('redeems a phone code once across both processes under 50 concurrent identical payloads', async () => {
+    const login = await post(setup.urls[0], '/login', { code: await code() })
+    const payload = { code: '', sessionKeyValidFlag: '1', phoneCode: 'phone-across-processes' }
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => post(setup.urls[i % 2], '/open-data', payload, login.token as string)))
+    expect(setup.fake.redeemedPhoneCodes).toEqual(['phone-across-processes'])
+    // The process that redeemed it answers the number; the other one was refused the claim in Redis.
+    const ok = replies.filter((r) => r.ok === true)
+    expect(ok.length).toBeGreaterThanOrEqual(1)
+    for (const reply of ok) expect(reply).toMatchObject({ source: 'phone-code', data: { phoneNumber: '13800138000' } })
+    for (const reply of replies.filter((r) => r.ok !== true)) expect(reply).toEqual({ ok: false, reason: 'PHONE_CODE_REJECTED' })
+  })
 })
 
 describe('over HTTP with the memory store', () => suite('memory'))
