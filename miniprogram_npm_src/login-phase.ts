@@ -99,7 +99,7 @@ async function runPhase<R>(
       reply = await sendPayload(config, route.send, payloadOf(route.data, code, '0'), deadline, () => settled())
     }
     const replyKind = config.classify(reply)
-    if (route === 'login') config.app[replyKind === 'ok' ? 'loggedIn' : 'take'](reply)
+    if (route === 'login') config.app.take(reply, replyKind === 'ok')
     if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
     return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {
