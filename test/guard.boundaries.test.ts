@@ -83,7 +83,7 @@ describe('time the guard cannot be fooled by', () => {
   it('has no TIMEOUT spell after the device clock is set back an hour: a tap that needs a login still succeeds', async () => {
     const world = new World({ rotation: 'expired-only', expiredConsent: 'fresh-key' }, timed(LATENCIES), true)
     const guard = createSessionGuard<Reply>({ wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, clock: world.clock.device, timeout: 5000 })
-    for (let i = 0; i < 4; i++) {
+    for (let login = 0; login < 4; login++) {
       guard.invalidate()
       await settle(world, guard.prepare())
     }
