@@ -3,15 +3,14 @@
  *
  * The README's 用法 section, copied as written into a new mini program (only the address changes:
  * https://api.example.com becomes the test companion's), run with miniprogram-simulate against the
- * built package, over real HTTP to a companion that issues session tokens (sessionSecret) and guards
- * a business route /me with requireSession, as `npm run example:server` does. WeChat is the model.
+ * built package, over real HTTP to the companion `npm run example:server` starts (session tokens
+ * signed with sessionSecret, a business route /me behind requireSession). WeChat is the model.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import { realWorld, until } from '../component/harness'
-import { loopbackFetch } from '../server/loopback-fetch'
-import { startSessionCompanion as startCompanion } from './session-companion'
+import { httpRequest, startSessionCompanion, type Sent } from './session-companion'
 
 const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
 const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
@@ -22,13 +21,12 @@ function block(name: string, lang: string): string {
   return match[1]
 }
 
-type WxRequest = { url: string; method?: string; data?: unknown; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void }
 type App = { sessionGuard: { prepare(): Promise<unknown>; getPhoneNumber(d: unknown): Promise<{ status: string }> }; onShow(): void }
 type Globals = { wx: unknown; App: (d: unknown) => void; Component: (d: unknown) => void; getApp: () => unknown }
 const globals = globalThis as unknown as Globals
 
 /** A new phone: the model's wx.login/checkSession, real HTTP for wx.request, empty storage. */
-function phone(world: ReturnType<typeof realWorld>) {
+function phone(world: ReturnType<typeof realWorld>, sent: Sent[]) {
   const storage = new Map<string, unknown>()
   const toasts: string[] = []
   return {
@@ -36,12 +34,7 @@ function phone(world: ReturnType<typeof realWorld>) {
     wx: {
       login: world.wx.login,
       checkSession: world.wx.checkSession,
-      request(o: WxRequest) {
-        loopbackFetch(o.url, { method: o.method || 'GET', headers: o.header, body: o.data === undefined ? undefined : JSON.stringify(o.data) }).then(
-          async (r) => o.success?.({ statusCode: r.status, data: await r.json(), header: {} }),
-          (e: Error) => o.fail?.({ errMsg: `request:fail ${e.message}` }),
-        )
-      },
+      request: httpRequest(sent),
       getStorageSync: (key: string) => storage.get(key) ?? '',
       setStorageSync: (key: string, value: unknown) => void storage.set(key, JSON.parse(JSON.stringify(value))),
       removeStorageSync: (key: string) => void storage.delete(key),
@@ -62,11 +55,12 @@ function run(code: string, companionUrl: string): void {
 let stop: () => Promise<void> = async () => undefined
 afterEach(() => stop())
 
-async function boot() {
+async function boot(lifetimeSeconds?: number) {
   const world = realWorld(false)
-  const companion = await startCompanion(world)
+  const companion = await startSessionCompanion(world, lifetimeSeconds)
   stop = companion.close
-  const device = phone(world)
+  const sent: Sent[] = []
+  const device = phone(world, sent)
   globals.wx = device.wx
   let app: App | undefined
   let page: Record<string, unknown> | undefined
@@ -79,12 +73,12 @@ async function boot() {
   const rendered = simulate.render(simulate.load({ ...page, template: block('usage-wxml', 'html') }))
   rendered.attach(document.createElement('parent-wrapper'))
   const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
-  return { world, companion, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
+  return { world, companion, sent, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
 }
 
 describe('the README 用法 section, copied into a new mini program', () => {
   it('first launch: onShow logs in once, then a burst of 5 taps gives 5 ok and the number, with no other wx.login', async () => {
-    const { world, app, page, logins, text, device, companion } = await boot()
+    const { world, app, page, logins, text, device, sent } = await boot()
     app.onShow()
     await app.sessionGuard.prepare()
     expect(logins()).toBe(1)
@@ -106,33 +100,45 @@ describe('the README 用法 section, copied into a new mini program', () => {
     await until(() => text().includes('13800138000'))
     expect(device.toasts).toEqual([])
     expect(logins()).toBe(1)
-    expect(companion.requests.map((r) => r.path)).toEqual(['/login', '/open-data', '/open-data', '/open-data', '/open-data', '/open-data'])
+    expect(sent.map((r) => r.path)).toEqual(['/login', '/open-data', '/open-data', '/open-data', '/open-data', '/open-data'])
   })
 
   it('a business request after the token expired re-logs in once and succeeds', async () => {
-    const { app, page, logins, text, companion } = await boot()
+    const { app, page, logins, text, companion, sent } = await boot(1)
     app.onShow()
     await app.sessionGuard.prepare()
     page.querySelector('.load-user')?.dispatchEvent('tap')
-    await until(() => text().includes('user-of-'))
+    await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(1)
-    companion.expireTokens()
+    await companion.expireTokens()
     page.setData({ user: null })
     page.querySelector('.load-user')?.dispatchEvent('tap')
-    await until(() => text().includes('user-of-'))
+    await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(2)
-    expect(companion.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 200', '/me 401', '/login 200', '/me 200'])
+    // The token's lifetime (expiresIn) ran out on the phone too: the guard logs in before sending, with no 401 round trip.
+    expect(sent.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 200', '/login 200', '/me 200'])
+  })
+
+  it('a business request the server refuses (it restarted with a new secret) gets one login and one replay, and succeeds', async () => {
+    const { app, page, logins, text, companion, sent } = await boot()
+    app.onShow()
+    await app.sessionGuard.prepare()
+    await companion.restart()
+    page.querySelector('.load-user')?.dispatchEvent('tap')
+    await until(() => /[0-9a-f]{12}/.test(text()))
+    expect(logins()).toBe(2)
+    expect(sent.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 401', '/login 200', '/me 200'])
   })
 
   it('the existing-helper recipe: three requests that meet an expired token share one login and each replays once', async () => {
-    const { app, logins, companion } = await boot()
+    const { app, logins, companion, sent } = await boot(1)
     app.onShow()
     await app.sessionGuard.prepare()
-    companion.expireTokens()
+    await companion.expireTokens()
     const myRequest = new Function('getApp', 'wx', `${block('usage-helper', 'js')}\nreturn myRequest`)(globals.getApp, globals.wx) as (o: { url: string }) => Promise<{ statusCode: number }>
     const results = await Promise.all([1, 2, 3].map(() => myRequest({ url: `${companion.url}/me` })))
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200])
     expect(logins()).toBe(2)
-    expect(companion.requests.filter((r) => r.path === '/me').map((r) => r.status)).toEqual([401, 401, 401, 200, 200, 200])
+    expect(sent.filter((r) => r.path === '/me').map((r) => r.status)).toEqual([401, 401, 401, 200, 200, 200])
   })
 })

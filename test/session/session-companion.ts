@@ -1,44 +1,42 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, requireSession } from '../../server'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID } from '../../simulator/wechat'
+import { startExampleServer } from '../../example-server/companion'
 import type { realWorld } from '../component/harness'
 import { loopbackFetch } from '../server/loopback-fetch'
 
-const LIFETIME_S = 3600
-
 /**
- * A companion as `npm run example:server` serves it with issue 9's server half: tokens signed with
- * `sessionSecret`, and the app's own route /me behind requireSession answering `{ ok: true, user: { id } }`.
- * Its clock can be moved forward, which expires every token it issued.
+ * The companion as `npm run example:server` serves it (tokens signed with `sessionSecret`, the
+ * protected route /me answering `{ ok: true, user: { id } }`), answering from the test's WeChat model.
+ * `lifetimeSeconds` short, `expireTokens()` waits until every token issued so far has run out.
  */
-export async function startSessionCompanion(world: ReturnType<typeof realWorld>) {
-  const fake = new FakeWeChatApi(world.wechat, APP_ID, 'simulated-secret')
-  const baseUrl = await fake.start()
-  let skewMs = 0
-  const now = () => Date.now() + skewMs
-  const session = { sessionSecret: 'a-test-secret-of-at-least-32-characters', sessionLifetimeSeconds: LIFETIME_S, now }
-  const api = createWeChatApi({ appId: APP_ID, appSecret: 'simulated-secret', baseUrl, fetch: loopbackFetch as typeof fetch })
-  const companion = createHttpHandler(createOpenDataHandler({ appId: APP_ID, api, store: new MemoryStore() }), session)
-  const signedIn = requireSession(session)
-  const requests: { path: string; status: number }[] = []
-  const server = createServer((req, res) => {
-    const pathname = (req.url || '').split('?')[0]
-    res.on('finish', () => requests.push({ path: pathname, status: res.statusCode }))
-    if (pathname !== '/me') return void companion(req, res)
-    const openid = signedIn(req, res)
-    if (openid) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, user: { id: `user-of-${openid}` } }))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+export async function startSessionCompanion(world: ReturnType<typeof realWorld>, lifetimeSeconds = 24 * 3600) {
+  const start = (port?: number) => startExampleServer({ port, wechat: world.wechat, fetch: loopbackFetch as typeof fetch, sessionLifetimeSeconds: lifetimeSeconds })
+  let companion = await start()
+  const url = companion.url
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    expireTokens: () => (skewMs += (LIFETIME_S + 1) * 1000),
-    close: async () => {
-      await new Promise((resolve) => server.close(resolve))
-      await fake.stop()
+    url,
+    close: () => companion.close(),
+    expireTokens: () => new Promise<void>((resolve) => setTimeout(resolve, lifetimeSeconds * 1000 + 100)),
+    /** The companion restarts on the same port with a new secret: every token it issued is refused (401) from now on. */
+    async restart() {
+      await companion.close()
+      companion = await start(Number(new URL(url).port))
     },
   }
 }
 
+export type Sent = { path: string; status: number }
+
+/** wx.request over real HTTP (any method, the real status), recording each path and status. */
+export function httpRequest(sent: Sent[], rewrite: (url: string) => string = (url) => url) {
+  type Options = { url: string; method?: string; data?: unknown; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void }
+  return (o: Options) => {
+    const url = rewrite(o.url)
+    // No keep-alive: a companion restarted on the same port must not meet a socket of the old one.
+    loopbackFetch(url, { method: o.method || 'GET', headers: { ...o.header, connection: 'close' }, body: o.data === undefined ? undefined : JSON.stringify(o.data) }).then(
+      async (r) => {
+        sent.push({ path: new URL(url).pathname, status: r.status })
+        o.success?.({ statusCode: r.status, data: await r.json(), header: {} })
+      },
+      (e: Error) => o.fail?.({ errMsg: `request:fail ${e.message}` }),
+    )
+  }
+}
