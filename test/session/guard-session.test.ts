@@ -83,6 +83,24 @@ describe('phone codes and the session token', () => {
   })
 })
 
+describe('url/loginUrl on the wire', () => {
+  it('a login route answering HTTP 502, even with an ok body, establishes nothing: prepare() fails and the next one logs in again', async () => {
+    const world = new World(POLICY, timed(LATENCIES), false)
+    let status = 502
+    const request = (o: { data: { code: string }; success?: (res: object) => void }) =>
+      void world.network.sendLogin(o.data.code).then((reply) => {
+        o.success?.({ statusCode: status, data: reply, header: {} })
+        status = 200
+      })
+    const guard = createSessionGuard<Reply>({ wx: { ...world.wx, request }, url: 'https://s/open-data', loginUrl: 'https://s/login', clock: world.clock, timeout: 5000 })
+    expect(await settle(world, guard.prepare())).toMatchObject({ status: 'failed', reason: 'NETWORK' })
+    expect(guard.token()).toBeUndefined()
+    expect(await settle(world, guard.prepare())).toEqual({ status: 'ok', loggedIn: true })
+    expect(world.wechat.logins).toHaveLength(2)
+    expect(guard.token()).toBe(world.app.issued[1])
+  })
+})
+
 describe('two guards on one wx', () => {
   it('share the token: the second guard’s prepare() does not log in again', async () => {
     const { world, guard, logins } = setup(false)
