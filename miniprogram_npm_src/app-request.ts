@@ -4,7 +4,7 @@ import { SessionGuardError } from './errors'
 import type { TimerQueue } from './timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
 
-/** Fresh tokens in a row that the server refused at once, before requests stop logging in for a while. */
+/** Logins in a row after which the request was still refused (no token, or the new one refused), before requests stop logging in for a while. */
 export const RELOGIN_LIMIT = 3
 export const RELOGIN_PAUSE_MS = 60000
 
@@ -54,8 +54,8 @@ export function createAppRequest(
 
   /**
    * At most one login per call, before sending when there is no token or after a refusal, and at most
-   * one replay: nothing loops. After RELOGIN_LIMIT logins in a row whose token was refused at once,
-   * requests log in again only after RELOGIN_PAUSE_MS. Logins also keep the guard's rate budget and holds.
+   * one replay: nothing loops. After RELOGIN_LIMIT logins in a row that still ended refused (the login
+   * failed, or its token was refused at once), requests log in again only after RELOGIN_PAUSE_MS. Logins also keep the guard's rate budget and holds.
    */
   async function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
     let loggedIn = false
