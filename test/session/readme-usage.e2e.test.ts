@@ -130,6 +130,23 @@ describe('the README 用法 section, copied into a new mini program', () => {
     expect(sent.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 401', '/login 200', '/me 200'])
   })
 
+  it('the session defaults written out, as the README shows them, keep the token and re-log in once after a refusal', async () => {
+    const { companion, sent, logins } = await boot()
+    const { createSessionGuard } = require(PACKAGE) // eslint-disable-line @typescript-eslint/no-require-imports
+    const code = block('usage-session', 'js').split('https://api.example.com').join(companion.url)
+    const guard = new Function('createSessionGuard', `${code}\nreturn guard`)(createSessionGuard) as {
+      prepare(): Promise<unknown>
+      token(): string | undefined
+      request(o: { url: string }): Promise<{ statusCode: number }>
+    }
+    await guard.prepare()
+    expect(guard.token()).toEqual(expect.any(String))
+    await companion.restart()
+    expect((await guard.request({ url: `${companion.url}/me` })).statusCode).toBe(200)
+    expect(logins()).toBe(2)
+    expect(sent.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 401', '/login 200', '/me 200'])
+  })
+
   it('the existing-helper recipe: three requests that meet an expired token share one login and each replays once', async () => {
     const { app, logins, companion, sent } = await boot(1)
     app.onShow()
