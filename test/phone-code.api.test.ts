@@ -136,6 +136,18 @@ describe('a phone code alone reaches the server attributable to the user, with n
     expect(again).toEqual({ status: 'failed', reason: 'SERVER', reply: { ok: false, reason: 'PHONE_CODE_REJECTED' } })
   })
 
+  it("repairs the session before answering retry when a flag-'0' phone-code request gets a reply that proves nothing", async () => {
+    let broken = true
+    const { world, guard } = setup({
+      // The server took the code and then failed (WeChat unavailable): it stored no key.
+      extra: { send: (p) => (broken && p.sessionKeyValidFlag === '0' ? ((broken = false), Promise.resolve({ ok: false, reason: 'WECHAT_UNAVAILABLE' })) : world.network.send(p)) },
+    })
+    const outcome = await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'r', 'code-only').detail))
+    expect(outcome).toEqual({ status: 'retry', reason: 'SERVER' })
+    expect(world.network.sent.map((r) => r.kind)).toEqual(['login'])
+    expect(await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'r2', 'code-only').detail))).toMatchObject({ status: 'ok', reply: { tag: 'r2' } })
+  })
+
   it('answers retry, with the session repaired, when the login for a phone code fails', async () => {
     const { world, guard } = setup()
     world.wechat.failNextLogins = 1
