@@ -4,7 +4,7 @@ export type { Outcome, PrepareOutcome, RetryReason, FailureReason } from './outc
 export type { GuardEvent, EventListener } from './events'
 export type { OpenDataPayload, SessionKeyValidFlag, DefaultReply, ReplyKind, FieldNames, ServerFailureReason } from './protocol'
 export { classifyDefaultReply } from './protocol'
-export type { OpenData } from './detail'
+export type { OpenData, PhoneCodeData } from './detail'
 export type { WxLike } from './wx-api'
 export type { Clock } from './clock'
 export type { Release } from './login-gate'
