@@ -1,5 +1,6 @@
 import { createSessionGuard } from 'miniprogram-session-guard'
-import { SERVER } from './config'
+import { SERVER, SIMULATED_WECHAT } from './config'
+import { createSimulatedWeChat, currentAppId, simulatedWeChatOn } from './simulated-wechat'
 
 let token = ''
 
@@ -21,8 +22,13 @@ function post(path: string, data: unknown): Promise<unknown> {
   })
 }
 
+// Development only: with the tourist appid, WeChat's own codes cannot be exchanged, so the guard talks to the companion's simulated WeChat.
+const simulatedWeChat = simulatedWeChatOn(SIMULATED_WECHAT, currentAppId()) ? createSimulatedWeChat(SERVER) : undefined
+
 App({
+  simulatedWeChat,
   sessionGuard: createSessionGuard({
+    ...(simulatedWeChat ? { wx: simulatedWeChat.wx } : {}),
     send: (payload) => post('/open-data', payload),
     sendLogin: (code) => post('/login', { code }),
   }),

@@ -1,16 +1,20 @@
 /**
  * The example companion: what `npm run example:server` serves, and what the example page tests talk to.
- * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/); with them,
- * from the real one. Every reply after a code exchange carries a token; open-data requests send it
- * back as `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1'.
+ * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/) and, on the
+ * same port, serves that simulated WeChat's client side under /dev-wechat (development only); with them,
+ * it talks to the real WeChat API and refuses /dev-wechat. Every reply after a code exchange carries a
+ * token; open-data requests send it back as `Authorization: Bearer …`, which is how the server knows
+ * whose key to use for flag '1'.
  */
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } from '../server'
 import { systemClock } from '../miniprogram_npm_src/clock'
+import { createDevWeChatHandler, isDevWeChatPath, refuseDevWeChat } from '../simulator/dev-wechat-http'
 import { FakeWeChatApi } from '../simulator/fake-wechat-api'
-import { APP_ID, WeChatModel } from '../simulator/wechat'
+import { DEFAULT_POLICIES } from '../simulator/policy-names'
+import { APP_ID, OPENID, WeChatModel, type Policies } from '../simulator/wechat'
 
 export interface ExampleServerOptions {
   port?: number
@@ -19,35 +23,42 @@ export interface ExampleServerOptions {
   appSecret?: string
   /** The simulated WeChat to answer from (tests share theirs with the client). */
   wechat?: WeChatModel
+  /** The simulated WeChat's policies when `wechat` is not given. */
+  policies?: Policies
   fetch?: typeof fetch
 }
 
 export async function startExampleServer(options: ExampleServerOptions = {}) {
+  if (!options.appId !== !options.appSecret) throw new Error('set both WX_APPID and WX_SECRET for the real WeChat API, or neither for the simulated one')
   const real = !!(options.appId && options.appSecret)
   const appId = real ? (options.appId as string) : APP_ID
   const appSecret = real ? (options.appSecret as string) : 'simulated-secret'
   let fake: FakeWeChatApi | undefined
+  let wechat: WeChatModel | undefined
   if (!real) {
-    const wechat = options.wechat || new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, systemClock, (_l, fn) => setTimeout(fn, 20), false)
+    wechat = options.wechat || new WeChatModel(options.policies || DEFAULT_POLICIES, systemClock, (_l, fn) => setTimeout(fn, 20), false)
     fake = new FakeWeChatApi(wechat, appId, appSecret)
   }
   const baseUrl = fake ? await fake.start() : undefined
   const tokens = new Map<string, string>()
-  const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store: new MemoryStore() })
-  const server = createServer(
-    createHttpHandler(handler, {
-      identify: (req) => tokens.get(String(req.headers.authorization || '').replace(/^Bearer /, '')),
-      onLogin: (openid) => {
-        const token = randomBytes(16).toString('hex')
-        tokens.set(token, openid)
-        return { token }
-      },
-    }),
-  )
+  const store = new MemoryStore()
+  const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store })
+  const companion = createHttpHandler(handler, {
+    identify: (req) => tokens.get(String(req.headers.authorization || '').replace(/^Bearer /, '')),
+    onLogin: (openid) => {
+      const token = randomBytes(16).toString('hex')
+      tokens.set(token, openid)
+      return { token }
+    },
+  })
+  const devWeChat = wechat ? createDevWeChatHandler(wechat, { loseServerKey: () => store.delete(OPENID) }) : refuseDevWeChat
+  const server = createServer((req, res) => (isDevWeChatPath(req.url) ? devWeChat(req, res) : companion(req, res)))
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     real,
+    /** The simulated WeChat, when there is one. */
+    wechat,
     close: async () => {
       await new Promise((resolve) => server.close(resolve))
       await fake?.stop()

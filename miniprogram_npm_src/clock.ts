@@ -3,6 +3,8 @@ export interface Clock {
   now(): number
   setTimeout(fn: () => void, ms: number): unknown
   clearTimeout(handle: unknown): void
+  /** Monotonic views only: a timer armed to fire at `at` has fired, so it is at least `at` now. */
+  advanceTo?(at: number): void
 }
 
 export const systemClock: Clock = {
@@ -12,10 +14,11 @@ export const systemClock: Clock = {
 }
 
 /**
- * The device clock is the user's and can be stepped either way. The guard's bookkeeping reads it
- * through this view, which never runs backwards: a backward step counts as no time passing, and the
- * clock goes on from there. (A forward step looks exactly like the background suspension WeChat
- * imposes, so it counts as time passed; nothing that bounds calls per second relies on it.)
+ * The device clock is the user's and can be stepped either way. The guard's bookkeeping reads time
+ * through this view, which never runs backwards: a backward step adds nothing, and time goes on from
+ * there; a timer that fires proves its delay passed even where such a step hid it (`advanceTo`).
+ * A forward step looks exactly like the background suspension WeChat imposes, so it counts as time
+ * passed; call rates never depend on it (rate slots are freed by timers, which never fire early).
  */
 export function monotonic(source: Clock): Clock {
   let lastRaw = source.now()
@@ -26,6 +29,9 @@ export function monotonic(source: Clock): Clock {
       if (raw > lastRaw) time += raw - lastRaw
       lastRaw = raw
       return time
+    },
+    advanceTo(at: number) {
+      if (at > this.now()) time = at
     },
     setTimeout: (fn, ms) => source.setTimeout(fn, ms),
     clearTimeout: (handle) => source.clearTimeout(handle),

@@ -1,9 +1,11 @@
+import { createAppSession, type AppSession } from './app-session'
 import { monotonic, systemClock, type Clock } from './clock'
 import { SessionGuardError } from './errors'
 import type { GuardEvent } from './events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from './protocol'
-import { wxPostJson, type WxLike } from './wx-api'
+import { sessionTransport } from './session-transport'
+import type { WxLike } from './wx-api'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -15,6 +17,8 @@ export type Send<R> = (payload: Record<string, string>) => Promise<R>
 /** One guard's settings, checked once; everything a tap needs besides the shared per-wx state. */
 export interface GuardConfig<R> {
   api: WxLike
+  /** The app's own session token: sent with url/loginUrl, renewed by every reply that carries one. */
+  app: AppSession
   clock: Clock
   timeout: number
   holdMs: number
@@ -22,8 +26,6 @@ export interface GuardConfig<R> {
   sendLogin: ((code: string) => Promise<unknown>) | undefined
   fields: FieldNames | undefined
   classify(reply: unknown): ReplyKind
-  /** Does the app hold a session token its server identifies the user by? (issue 9's token plugs in here) */
-  hasToken(): boolean
   /** Absent without a listener, so the hot path builds no events. */
   emit: ((event: GuardEvent) => void) | undefined
 }
@@ -45,18 +47,19 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
     throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
-  const { url, loginUrl, classify = classifyDefaultReply, onEvent } = options
-  const send = options.send || (url ? (payload: Record<string, string>) => wxPostJson(api, url, payload, timeout) as Promise<R> : undefined)
+  const { classify = classifyDefaultReply, onEvent } = options
+  const app = createAppSession(api, options.session)
+  const { send, sendLogin } = sessionTransport(options, api, app, timeout)
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   return {
     api,
+    app,
     clock: monotonic(options.clock || systemClock),
     timeout,
     holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
     send,
-    sendLogin: options.sendLogin || (loginUrl ? (code: string) => wxPostJson(api, loginUrl, { code }, timeout) : undefined),
+    sendLogin,
     fields: options.fields,
-    hasToken: () => false,
     classify(reply) {
       try {
         return classify(reply)

@@ -32,7 +32,7 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
   let triedToken = false
   try {
     for (;;) {
-      if (!triedToken && config.hasToken()) {
+      if (!triedToken && config.app.token() !== undefined) {
         triedToken = true
         const reply = await sendPayload(config, tap.send, { ...tap.data, code: '', sessionKeyValidFlag: '1' }, deadline)
         const kind = config.classify(reply)

@@ -1,9 +1,10 @@
+import type { SessionOptions } from './app-session'
 import type { Clock } from './clock'
 import type { EventListener } from './events'
 import type { Release } from './login-gate'
-import type { Outcome, PrepareOutcome } from './outcome'
+import type { LoginOutcome, Outcome, PrepareOutcome } from './outcome'
 import type { FieldNames, ReplyKind } from './protocol'
-import type { WxLike } from './wx-api'
+import type { WxLike, WxRequestOptions, WxResponse } from './wx-api'
 
 /** The payload as it goes on the wire: OpenDataPayload, with keys renamed by `fields`. */
 export type WirePayload = Record<string, string>
@@ -31,6 +32,8 @@ export interface SessionGuardOptions<R = unknown> {
   onEvent?: EventListener
   /** Time source; tests pass a virtual clock. */
   clock?: Clock
+  /** The app's own session token: read from replies, sent as `Bearer`, persisted; `false` turns it off. */
+  session?: SessionOptions | false
 }
 
 export interface GuardState {
@@ -52,4 +55,12 @@ export interface SessionGuard<R = unknown> {
   /** Keeps logins back until released or `maxMs` passes: call it when the user presses a consent button. */
   holdLogins(maxMs?: number): Release
   inspect(): GuardState
+  /** The one sanctioned app login: shares the guard's login flight, holds and rate budget. */
+  login(): Promise<LoginOutcome>
+  /** wx.request for the app's own API: token attached; a refused token costs one shared login and one replay. */
+  request(options: WxRequestOptions): Promise<WxResponse>
+  /** The current session token, or undefined. */
+  token(): string | undefined
+  /** Forgets the token, storage included; the next request or prepare() logs in. */
+  logout(): void
 }

@@ -1,19 +1,17 @@
-import { positiveMs, resolveConfig, type GuardConfig } from './config'
+import { createAppRequest } from './app-request'
+import { positiveMs, resolveConfig } from './config'
+import { Deadline } from './deadline'
 import { SessionGuardError } from './errors'
 import type { SessionGuard, SessionGuardOptions } from './guard-api'
 import { fetchAndDeliver } from './open-data'
 import { failed, type Outcome } from './outcome'
 import { phoneNumber } from './phone-number'
-import { prepareSession } from './prepare'
+import { loginNow, prepareSession } from './prepare'
 import { WxSession } from './wx-session'
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
-  return guardOver(resolveConfig(options))
-}
-
-/** The guard over settings already checked (tests give it a config whose app holds a session token). */
-export function guardOver<R>(config: GuardConfig<R>): SessionGuard<R> {
+  const config = resolveConfig(options)
   const session = WxSession.of(config.api, config.clock)
   // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
   if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
@@ -27,7 +25,17 @@ export function guardOver<R>(config: GuardConfig<R>): SessionGuard<R> {
     })
   }
 
+  const login = (deadline: Deadline) => loginNow(session, config, deadline)
+  const { app } = config
+
   return {
+    login() {
+      const deadline = Deadline.after(config.timeout, session.timers)
+      return login(deadline).finally(() => deadline.finish())
+    },
+    request: createAppRequest({ wx: config.api, session: app, timers: session.timers, timeout: config.timeout, login }),
+    token: () => app.token(),
+    logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
     openData(fetch, send) {
       const bad = typeof fetch !== 'function' || (send !== undefined && typeof send !== 'function')

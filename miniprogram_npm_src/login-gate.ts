@@ -25,7 +25,7 @@ export class LoginGate {
       this.count--
       if (this.count === 0) this.wake()
     }
-    const cancel = this.timers.at(this.timers.clock.now() + maxMs, release)
+    const cancel = this.timers.after(maxMs, release)
     return release
   }
 

@@ -21,7 +21,10 @@ export type PhaseResult =
  */
 export interface Phase {
   invoked: boolean
+  /** What the phase achieved, as soon as its caller's wait is over. */
   done: Promise<PhaseResult>
+  /** When its code request has really settled (or its hard cap passed): only then may data go with flag '1'. */
+  settled: Promise<void>
 }
 
 /**
@@ -42,10 +45,22 @@ export function reasonOf(error: unknown): 'TIMEOUT' | 'LOGIN_FAILED' | 'NETWORK'
 /** Joins the phase in flight, or starts one that takes `route`; `own` says which. */
 export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route: Route<R>): { current: Phase; own: boolean } {
   if (session.phase) return { current: session.phase, own: false }
-  const current: Phase = { invoked: false, done: undefined as unknown as Promise<PhaseResult> }
+  let settle!: () => void
+  const current: Phase = { invoked: false, done: undefined as unknown as Promise<PhaseResult>, settled: new Promise<void>((resolve) => (settle = resolve)) }
   session.phase = current
-  current.done = runPhase(session, config, current, route).then((result) => {
+  // A code request we stopped waiting for may still reach the server: the phase lasts until it
+  // settles, bounded by one more timeout measured by a timer, so no clock step can cut it short.
+  let cancelCap = () => undefined as void
+  current.settled.then(() => {
+    cancelCap()
     if (session.phase === current) session.phase = null
+  })
+  const request: { settled?: Promise<unknown> } = {}
+  current.done = runPhase(session, config, current, route, request).then((result) => {
+    if (request.settled) {
+      cancelCap = session.timers.after(config.timeout, settle)
+      request.settled.then(settle, settle)
+    } else settle()
     if (established(result)) session.sawValidSession()
     if (result.kind === 'replied') session.needsLogin = !established(result)
     else if (result.kind === 'lost') session.needsLogin = true
@@ -54,7 +69,13 @@ export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route:
   return { current, own: true }
 }
 
-async function runPhase<R>(session: WxSession, config: GuardConfig<R>, current: Phase, route: Route<R>): Promise<PhaseResult> {
+async function runPhase<R>(
+  session: WxSession,
+  config: GuardConfig<R>,
+  current: Phase,
+  route: Route<R>,
+  request: { settled?: Promise<unknown> },
+): Promise<PhaseResult> {
   let code: string
   try {
     code = await invokeLogin(session, config, current)
@@ -69,11 +90,16 @@ async function runPhase<R>(session: WxSession, config: GuardConfig<R>, current: 
     if (route === 'login') {
       if (config.emit) config.emit({ type: 'send-login' })
       const sendLogin = config.sendLogin as (code: string) => Promise<unknown>
-      reply = await deadline.race(Promise.resolve().then(() => sendLogin(code)), 'login request')
+      const sent = Promise.resolve().then(() => sendLogin(code))
+      request.settled = sent
+      reply = await deadline.race(sent, 'login request')
     } else {
-      reply = await sendPayload(config, route.send, { ...route.data, code, sessionKeyValidFlag: '0' }, deadline)
+      let settled!: () => void
+      request.settled = new Promise<void>((resolve) => (settled = resolve))
+      reply = await sendPayload(config, route.send, { ...route.data, code, sessionKeyValidFlag: '0' }, deadline, () => settled())
     }
     const replyKind = config.classify(reply)
+    if (route === 'login') config.app[replyKind === 'ok' ? 'loggedIn' : 'take'](reply)
     if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
     return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {

@@ -2,7 +2,7 @@ import type { GuardConfig } from './config'
 import { Deadline } from './deadline'
 import { phaseFailure } from './deliver'
 import { established, reasonOf, startPhase, type PhaseResult } from './login-phase'
-import type { PrepareOutcome } from './outcome'
+import type { LoginOutcome, PrepareOutcome } from './outcome'
 import type { WxSession } from './wx-session'
 
 function outcomeOf(result: PhaseResult): PrepareOutcome {
@@ -14,7 +14,8 @@ export async function prepareSession<R>(session: WxSession, config: GuardConfig<
   const deadline = Deadline.after(config.timeout, session.timers)
   try {
     if (session.phase) return outcomeOf(await deadline.race(session.phase.done, 'login'))
-    if (!session.needsLogin) {
+    // Without a session token the app's server does not know the user, whatever checkSession says.
+    if (!session.needsLogin && !config.app.missing()) {
       const check = await session.checkSession(deadline, config.emit)
       // WeChat said nothing: logging in could rotate a valid key, so don't.
       if (check === 'unknown') return { status: 'failed', reason: 'TIMEOUT' }
@@ -26,5 +27,16 @@ export async function prepareSession<R>(session: WxSession, config: GuardConfig<
     return { status: 'failed', reason: reasonOf(error), error }
   } finally {
     deadline.finish()
+  }
+}
+
+/** guard.login and the re-login of guard.request: joins the login in flight, or starts one through the login route. */
+export async function loginNow<R>(session: WxSession, config: GuardConfig<R>, deadline: Deadline): Promise<LoginOutcome> {
+  if (!session.phase && !config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
+  try {
+    const result = await deadline.race(startPhase(session, config, 'login').current.done, 'login')
+    return established(result) ? { status: 'ok' } : { status: 'failed', ...phaseFailure(result) }
+  } catch (error) {
+    return { status: 'failed', reason: reasonOf(error), error }
   }
 }

@@ -20,7 +20,30 @@ export interface OpenDataPayload {
 }
 
 /** Why the server could not serve a payload, in the default reply contract. */
-export type ServerFailureReason = 'SESSION_KEY_MISSING' | 'DECRYPT_FAILED' | 'CODE_REJECTED' | (string & {})
+export type ServerFailureReason =
+  | 'SESSION_KEY_MISSING'
+  | 'DECRYPT_FAILED'
+  | 'CODE_REJECTED'
+  | 'SESSION_EXPIRED'
+  | 'WECHAT_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
+  | 'BAD_INPUT'
+  | 'PHONE_CODE_REJECTED'
+  | (string & {})
+
+/** Beside `ok` on every reply that exchanged a login code, when the server issues session tokens. */
+export interface SessionFields {
+  token: string
+  /** Seconds. */
+  expiresIn: number
+}
+
+/** A phone number reply's `data`, the same whether it was decrypted or redeemed from a phone code. */
+export interface PhoneNumberData {
+  phoneNumber: string
+  purePhoneNumber: string
+  countryCode: string
+}
 
 export type DefaultReply<T = unknown> =
   | ({ ok: true } & T)

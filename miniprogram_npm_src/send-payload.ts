@@ -19,7 +19,8 @@ export function sendPayload<R>(
   if (emit) emit({ type: 'send', carriesCode, payload: redactRecord({ ...payload }) })
   let sent: Promise<unknown>
   try {
-    sent = Promise.resolve(send(renameFields(payload, config.fields)))
+    // A reply that carries a session token renews it, even one that comes after the deadline.
+    sent = Promise.resolve(send(renameFields(payload, config.fields))).then((reply) => (config.app.take(reply), reply))
   } catch (error) {
     sent = Promise.reject(error)
   }

@@ -8,16 +8,33 @@ export interface WxLike {
     fail?: (err: { errMsg?: string; errno?: number }) => void
   }): unknown
   checkSession(options: { success?: (res: unknown) => void; fail?: (err: unknown) => void }): unknown
-  request?(options: {
-    url: string
-    method?: 'POST'
-    data?: unknown
-    header?: Record<string, string>
-    dataType?: string
-    timeout?: number
-    success?: (res: { statusCode: number; data: unknown }) => void
+  request?(options: WxRequestOptions & {
+    success?: (res: WxResponse) => void
     fail?: (err: { errMsg?: string; errno?: number }) => void
   }): unknown
+  /** Where the app session's token persists; each is optional and may throw. */
+  getStorageSync?(key: string): unknown
+  setStorageSync?(key: string, value: unknown): void
+  removeStorageSync?(key: string): void
+}
+
+/** wx.request's options, as far as the guard passes them through. */
+export interface WxRequestOptions {
+  url: string
+  method?: string
+  data?: unknown
+  header?: Record<string, string>
+  dataType?: string
+  timeout?: number
+  [option: string]: unknown
+}
+
+/** wx.request's success result: any HTTP status, the body, the headers. */
+export interface WxResponse {
+  statusCode: number
+  data: unknown
+  header?: Record<string, string>
+  [field: string]: unknown
 }
 
 /** Resolves with a non-empty login code; rejects with LOGIN_FAILED otherwise. */
@@ -49,22 +66,28 @@ export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
   })
 }
 
-/** POSTs `body` as JSON (so base64 '+' survives) and resolves with the reply body. */
-export function wxPostJson(wx: WxLike, url: string, body: unknown, timeout: number): Promise<unknown> {
+/** wx.request as a promise: resolves with its success result for any HTTP status, rejects with its fail result. */
+export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResponse> {
   return new Promise((resolve, reject) => {
-    if (typeof wx.request !== 'function') {
-      reject(new SessionGuardError('CONFIG', 'url/loginUrl need wx.request'))
-      return
-    }
-    wx.request({
-      url,
-      method: 'POST',
-      data: body,
-      header: { 'content-type': 'application/json' },
-      dataType: 'json',
-      timeout,
-      success: (res) => resolve(res.data),
-      fail: (err) => reject(new SessionGuardError('NETWORK', (err && err.errMsg) || 'wx.request failed', err)),
-    })
+    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'url, loginUrl and request() need wx.request')
+    wx.request({ ...options, success: resolve, fail: (err) => reject(err || { errMsg: 'request:fail' }) })
   })
+}
+
+/**
+ * POSTs `body` as JSON (so base64 '+' survives) and resolves with the reply body. A failed request or an
+ * HTTP status of 400 and above rejects with NETWORK; the response stays on the error as `cause`.
+ */
+export function wxPostJson(wx: WxLike, url: string, body: unknown, timeout: number, header?: Record<string, string>): Promise<unknown> {
+  const options = { url, method: 'POST', data: body, header: { 'content-type': 'application/json', ...header }, dataType: 'json', timeout }
+  return wxRequest(wx, options).then(
+    (res) => {
+      if (!(res.statusCode < 400)) throw new SessionGuardError('NETWORK', `HTTP ${res.statusCode}`, res)
+      return res.data
+    },
+    (err) => {
+      if (err instanceof SessionGuardError) throw err
+      throw new SessionGuardError('NETWORK', (err && err.errMsg) || 'wx.request failed', err)
+    },
+  )
 }

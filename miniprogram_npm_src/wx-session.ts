@@ -100,7 +100,7 @@ export class WxSession {
   /** Waits out a login in flight, then takes a hold in the same tick, so none can start until released. */
   async holdAfterLogin(deadline: Deadline, capMs = Math.max(1, deadline.remaining())): Promise<Release> {
     while (this.phase && this.phase.invoked) {
-      await deadline.race(this.phase.done, 'login in flight')
+      await deadline.race(this.phase.settled, 'login in flight')
     }
     return this.gate.hold(capMs)
   }
@@ -119,7 +119,7 @@ export class WxSession {
   trackLoginCallback(login: Promise<unknown>): void {
     let cancel = () => undefined as void
     const settled: Promise<unknown> = new Promise<void>((resolve) => {
-      cancel = this.timers.at(this.timers.clock.now() + LOGIN_CALLBACK_CAP_MS, resolve)
+      cancel = this.timers.after(LOGIN_CALLBACK_CAP_MS, resolve)
       login.then(
         () => resolve(),
         () => resolve(),

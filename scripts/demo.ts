@@ -1,65 +1,46 @@
 /**
- * npm run demo: the seed thread's client and the guard, side by side, on the
- * WeChat model (simulator/). The guard is the built package, as users get it.
+ * npm run demo: the seed thread's client and the guard, side by side, on the WeChat model (simulator/),
+ * explained for a newcomer, plus an SVG timeline of one scenario. The guard is the built package, as users get it.
  */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { createSessionGuard } from '../miniprogram_dist'
+import { columnsNotIn, explainColumns, formatTable, POLICY_COLUMNS, policyRow, SCENARIO_COLUMNS, scenarioRow, summarize } from '../simulator/demo-report'
+import { DEMO_TIMELINE_PATH, demoTimeline, TIMELINE_SCENARIO } from '../simulator/demo-timeline'
+import { describePolicies } from '../simulator/policy-names'
 import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/side-by-side'
 import { ALL_POLICIES, type Policies } from '../simulator/wechat'
 
-function row(r: ScenarioResult): string[] {
-  const failed = r.taps.filter((t) => !t.ok)
-  const retapped = failed.filter((t) => t.retapOk !== undefined)
-  return [
-    r.scenario,
-    r.client,
-    String(r.taps.length),
-    String(r.taps.length - failed.length),
-    String(failed.filter((t) => t.avoidable).length),
-    r.client === 'guard' ? `${retapped.filter((t) => t.retapOk).length}/${failed.length}` : '-',
-    String(r.logins),
-    String(r.checks),
-    String(r.peakPerSecond),
-    String(r.limitedCalls),
-    String(r.codeErrors),
-  ]
-}
+const CLIENTS = ['thread', 'guard'] as const
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
-  return rows.map((r) => r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n')
+async function runAll(policies: Policies): Promise<Record<(typeof CLIENTS)[number], ScenarioResult[]>> {
+  const run = (client: (typeof CLIENTS)[number]) => Promise.all(SCENARIOS.map((s) => runSideBySide(s, client, policies, createSessionGuard)))
+  return { thread: await run('thread'), guard: await run('guard') }
 }
 
 async function main(): Promise<void> {
-  const header = ['scenario', 'client', 'taps', 'ok', 'failed while valid', 're-tap ok', 'wx.login', 'checkSession', 'peak/s', 'over limit', 'code errors']
   const worst: Policies = { rotation: 'always', expiredConsent: 'expired-key' }
-  const rows = [header]
-  for (const scenario of SCENARIOS) {
-    for (const client of ['thread', 'guard'] as const) rows.push(row(await runSideBySide(scenario, client, worst, createSessionGuard)))
-  }
-  console.log(`Thread client vs guard — WeChat model, every login rotates the key (policy ${worst.rotation}/${worst.expiredConsent})\n`)
-  console.log(table(rows))
+  const worstRuns = await runAll(worst)
+  const rows = SCENARIOS.flatMap((_, i) => CLIENTS.map((client) => scenarioRow(worstRuns[client][i])))
+  console.log(`Thread client vs guard, scenario by scenario — WeChat model where ${describePolicies(worst)}\n`)
+  console.log(formatTable(SCENARIO_COLUMNS, rows))
+  console.log(`\nColumns:\n${explainColumns(SCENARIO_COLUMNS)}\n`)
 
-  const summary = [['policy', 'client', 'taps', 'ok', 'failed while valid', 'peak/s', 'over limit', 'code errors']]
+  const summaryRows: string[][] = []
   for (const policies of ALL_POLICIES) {
-    for (const client of ['thread', 'guard'] as const) {
-      const all = await Promise.all(SCENARIOS.map((s) => runSideBySide(s, client, policies, createSessionGuard)))
-      const tapsAll = all.flatMap((r) => r.taps)
-      summary.push([
-        `${policies.rotation}/${policies.expiredConsent}`,
-        client,
-        String(tapsAll.length),
-        String(tapsAll.filter((t) => t.ok).length),
-        String(tapsAll.filter((t) => !t.ok && t.avoidable).length),
-        String(Math.max(...all.map((r) => r.peakPerSecond))),
-        String(all.reduce((n, r) => n + r.limitedCalls, 0)),
-        String(all.reduce((n, r) => n + r.codeErrors, 0)),
-      ])
-    }
+    const runs = policies.rotation === worst.rotation && policies.expiredConsent === worst.expiredConsent ? worstRuns : await runAll(policies)
+    for (const client of CLIENTS) summaryRows.push(policyRow(policies, runs[client]))
   }
-  console.log('\nAll scenarios under every undocumented WeChat behavior\n')
-  console.log(table(summary))
-  console.log('\n"failed while valid": taps made in a valid session, with no login in flight, under a key the server holds or can learn.')
-  console.log('"re-tap ok": failed guard taps that went through on one more tap.')
+  console.log("All scenarios together, under each answer to what WeChat leaves undocumented\n")
+  console.log(formatTable(POLICY_COLUMNS, summaryRows))
+  console.log(`\nColumns (as above, plus):\n${explainColumns(columnsNotIn(POLICY_COLUMNS, SCENARIO_COLUMNS))}\n`)
+  console.log('What the numbers say (the first two rows):')
+  console.log(summarize(worst, worstRuns.thread, worstRuns.guard).join('\n'))
+
+  const { svg } = await demoTimeline(createSessionGuard)
+  mkdirSync(path.dirname(DEMO_TIMELINE_PATH), { recursive: true })
+  writeFileSync(DEMO_TIMELINE_PATH, svg)
+  console.log(`\nTimeline of "${TIMELINE_SCENARIO.name}" (thread client above, guard below): ${path.relative(process.cwd(), DEMO_TIMELINE_PATH)}`)
 }
 
 main().catch((error) => {

@@ -1,13 +1,24 @@
 /** npm run example:server — the companion on loopback for the example mini program and the devtools. */
 import { startExampleServer } from '../example-server/companion'
+import { describePolicies, policiesFrom } from '../simulator/policy-names'
 
-startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET })
-  .then(({ url, real }) => {
-    console.log(`session-guard companion on ${url} (${real ? 'real WeChat API' : 'simulated WeChat API'})`)
-    console.log('  POST /login      { code }                                         → { ok, token }')
-    console.log('  POST /open-data  { code, sessionKeyValidFlag, iv, encryptedData } → { ok, data } | { ok: false, reason }')
-  })
-  .catch((error) => {
-    console.error(error)
-    process.exit(1)
-  })
+async function main(): Promise<void> {
+  const policies = policiesFrom(process.argv.slice(2), process.env)
+  const { url, real } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, policies })
+  console.log(`session-guard companion on ${url} (${real ? 'real WeChat API' : 'simulated WeChat API'})`)
+  console.log('  POST /login      { code }                                         → { ok, token }')
+  console.log('  POST /open-data  { code, sessionKeyValidFlag, iv, encryptedData } → { ok, data } | { ok: false, reason }')
+  if (real) {
+    console.log('  /dev-wechat/*    refused: the simulated WeChat is off while WX_APPID/WX_SECRET are set')
+    return
+  }
+  console.log('\n  DEVELOPMENT ONLY — a simulated WeChat on the same port (never with real credentials):')
+  console.log(`  policies: ${describePolicies(policies)}  (--rotation=always|min-period|expired-only, --expired-consent=expired-key|fresh-key, or SIM_ROTATION / SIM_EXPIRED_CONSENT)`)
+  console.log('  POST /dev-wechat/login | check-session | consent | rotate-key | expire | lose-server-key,  GET /dev-wechat')
+  console.log('  walkthrough: npm run try')
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})

@@ -6,8 +6,10 @@ export interface DecryptOptions {
   encryptedData: string
   iv: string
   appId: string
-  /** Reject data whose watermark is older than this. */
+  /** Reject data whose watermark is older than this (and more than `maxFutureSeconds` in the future). */
   maxAgeSeconds?: number
+  /** With `maxAgeSeconds`: how far ahead of this clock a watermark may be (default 60 s of clock skew). */
+  maxFutureSeconds?: number
   /** Clock for the age check, in ms. */
   now?: number
 }
@@ -20,7 +22,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
   if (typeof value !== 'string' || value.length === 0) throw new ServerError('BAD_INPUT', `${field} must be a non-empty base64 string`)
   if (value.length > MAX_CIPHERTEXT_CHARS) throw new ServerError('BAD_INPUT', `${field} is too long`)
-  const repaired = value.trim().replace(/ /g, '+')
+  // Repair first: a '+' at either end became a space too, and trimming would drop it.
+  const repaired = value.replace(/ /g, '+').trim()
   if (!BASE64.test(repaired) || repaired.length % 4 !== 0) throw new ServerError('BAD_INPUT', `${field} is not base64`)
   const decoded = Buffer.from(repaired, 'base64')
   if (bytes !== undefined && decoded.length !== bytes) throw new ServerError('BAD_INPUT', `${field} must decode to ${bytes} bytes`)
@@ -32,6 +35,7 @@ function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
  * checked against the watermark's appid (and age, when asked).
  */
 export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark: { appid: string; timestamp: number } } {
+  checkAgeOptions(options)
   const key = decodeBase64(options.sessionKey, 'sessionKey', 16)
   const iv = decodeBase64(options.iv, 'iv', 16)
   const ciphertext = decodeBase64(options.encryptedData, 'encryptedData')
@@ -47,11 +51,28 @@ export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOpt
   if (!data || typeof data !== 'object') throw new ServerError('DECRYPT_FAILED', 'open data is not a JSON object')
   const watermark = data.watermark
   if (!watermark || watermark.appid !== options.appId) throw new ServerError('WATERMARK_MISMATCH', 'watermark.appid is not this app')
-  if (options.maxAgeSeconds !== undefined) {
-    const now = (options.now ?? Date.now()) / 1000
-    if (typeof watermark.timestamp !== 'number' || now - watermark.timestamp > options.maxAgeSeconds) {
-      throw new ServerError('EXPIRED', 'open data is older than maxAgeSeconds')
+  if (options.maxAgeSeconds !== undefined) checkAge(watermark.timestamp, options)
+  return data as T & { watermark: { appid: string; timestamp: number } }
+}
+
+const DEFAULT_MAX_FUTURE_SECONDS = 60
+
+function checkAgeOptions(options: DecryptOptions): void {
+  for (const name of ['maxAgeSeconds', 'maxFutureSeconds'] as const) {
+    const value = options[name]
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+      throw new ServerError('BAD_INPUT', `${name} must be a non-negative finite number`)
     }
   }
-  return data as T & { watermark: { appid: string; timestamp: number } }
+}
+
+function checkAge(timestamp: unknown, options: DecryptOptions): void {
+  const now = (options.now ?? Date.now()) / 1000
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || now - timestamp > (options.maxAgeSeconds as number)) {
+    throw new ServerError('EXPIRED', 'open data is older than maxAgeSeconds')
+  }
+  // A watermark from the future was not made by WeChat for this request (or this clock is wrong).
+  if (timestamp - now > (options.maxFutureSeconds ?? DEFAULT_MAX_FUTURE_SECONDS)) {
+    throw new ServerError('EXPIRED', 'open data is dated in the future')
+  }
 }

@@ -1,6 +1,12 @@
 import type { DefaultReply } from '../miniprogram_npm_src/protocol'
-import { decryptOpenData } from './decrypt'
-import { ServerError, isServerError } from './errors'
+import { BoundedStore } from './bounded-store'
+import { createCodeExchange } from './code-exchange'
+import { configError } from './errors'
+import { nonNegativeInteger, positiveFinite, positiveInteger } from './options'
+import { parsePayload, isString, type ParsedPayload } from './payload'
+import { createPhoneCodeRedeemer } from './phone-code'
+import { reporter, type ErrorHook } from './report'
+import { openSealed } from './sealed-data'
 import { MemoryStore, type SessionKeyStore, type StoredKeys } from './store'
 import { createWeChatApi, type WeChatApi } from './wechat-api'
 
@@ -12,114 +18,132 @@ export interface OpenDataHandlerOptions {
   api?: WeChatApi
   /** How long the replaced key still decrypts data sealed just before a rotation (ms, default 5 min). */
   previousKeyGraceMs?: number
-  /** Reject open data whose watermark is older than this. */
+  /** Reject open data whose watermark is older than this, or dated more than `maxFutureSeconds` ahead. */
   maxAgeSeconds?: number
+  maxFutureSeconds?: number
+  /** Bound on every store call, ms (default 3000): past it the reply is STORE_UNAVAILABLE. */
+  storeTimeoutMs?: number
+  /** Told about every failure that is not the client's fault (WeChat down, store down), secrets redacted. */
+  onError?: ErrorHook
   now?: () => number
 }
 
-export type Reply = DefaultReply<{ data?: Record<string, unknown> }>
+export type Reply = DefaultReply<{ data?: Record<string, unknown>; source?: 'decrypt' | 'phone-code' | 'cloud-id' }>
 
 /** What a handler returns: the reply for the client, and the user it turned out to be (never the key). */
 export interface HandlerResult {
   reply: Reply
   openid?: string
-  /** A login code was exchanged for this request: the place to issue your own session token. */
+  /** A login code was exchanged and its key stored for this request: the place to issue your own session token. */
   exchanged?: boolean
+}
+
+/** What the platform adds to a request: the cloud-function adapter opens cloudIDs. */
+export interface OpenDataContext {
+  openCloudID?: (cloudID: string) => Promise<Record<string, unknown>>
 }
 
 export interface OpenDataHandler {
   /** The guard's payload; `openid` is who your own auth says is asking (needed for flag '1'). */
-  openData(payload: unknown, openid?: string): Promise<HandlerResult>
+  openData(payload: unknown, openid?: string, context?: OpenDataContext): Promise<HandlerResult>
   /** The guard's prepare(): exchange a fresh login code and keep its key. */
   login(body: unknown): Promise<HandlerResult>
 }
 
-/** A login code lives 5 minutes at WeChat; remembering it that long is enough to refuse a second exchange. */
-const CODE_TTL_MS = 5 * 60 * 1000
+const fail = (reason: string, openid?: string): HandlerResult => (openid ? { reply: { ok: false, reason }, openid } : { reply: { ok: false, reason } })
 
-const fail = (reason: string): HandlerResult => ({ reply: { ok: false, reason } })
-
-function exchangeFailure(error: unknown): HandlerResult {
-  if (isServerError(error, 'CODE_INVALID') || isServerError(error, 'CODE_USED') || isServerError(error, 'BAD_INPUT')) return fail('CODE_REJECTED')
-  if (isServerError(error, 'USER_BLOCKED')) return fail('USER_BLOCKED')
-  return fail('WECHAT_UNAVAILABLE')
-}
-
-function isString(value: unknown, max = 64 * 1024): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= max
+function configure(options: OpenDataHandlerOptions) {
+  if (!options || !isString(options.appId, 64)) throw configError('appId is required')
+  const api = options.api || (options.appSecret ? createWeChatApi({ appId: options.appId, appSecret: options.appSecret }) : undefined)
+  if (!api) throw configError('pass appSecret or api')
+  if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError must be a function')
+  return {
+    api,
+    store: new BoundedStore(options.store || new MemoryStore(), positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 3000)),
+    sealing: {
+      appId: options.appId,
+      graceMs: nonNegativeInteger('previousKeyGraceMs', options.previousKeyGraceMs, 5 * 60 * 1000),
+      maxAgeSeconds: positiveFinite('maxAgeSeconds', options.maxAgeSeconds),
+      maxFutureSeconds: positiveFinite('maxFutureSeconds', options.maxFutureSeconds),
+    },
+    now: options.now || Date.now,
+    report: reporter(options.onError),
+  }
 }
 
 /**
- * The server half of the seed thread's protocol. Flag '0': exchange the code
- * once, store the key, decrypt. Flag '1': decrypt with the stored key. Either
- * way the previous key is tried within its grace period, so data sealed just
- * before a rotation still opens.
+ * The server half of the seed thread's protocol. Flag '0': exchange the code once and store the key;
+ * flag '1': use the stored key. Then every way to the data the payload offers, in order: the sealed
+ * data (current key, then the previous one within its grace), the phone code, the cloudID.
  */
 export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenDataHandler {
-  if (!isString(options.appId, 64)) throw new ServerError('BAD_INPUT', 'appId is required')
-  const store = options.store || new MemoryStore()
-  const api =
-    options.api ||
-    (options.appSecret ? createWeChatApi({ appId: options.appId, appSecret: options.appSecret }) : undefined)
-  if (!api) throw new ServerError('BAD_INPUT', 'pass appSecret or api')
-  const graceMs = options.previousKeyGraceMs ?? 5 * 60 * 1000
-  const now = options.now || Date.now
+  const { api, store, sealing, now, report } = configure(options)
+  const exchange = createCodeExchange(store, api, now, report)
+  const redeemPhoneCode = createPhoneCodeRedeemer(store, api, now, report)
 
-  async function exchange(code: string): Promise<{ openid: string } | HandlerResult> {
-    if (!(await store.claimCode(code, CODE_TTL_MS, now()))) return fail('CODE_REJECTED')
+  async function keysAfter(exchanged: { openid: string; sessionKey: string }): Promise<StoredKeys> {
     try {
-      const session = await (api as WeChatApi).code2Session(code)
-      await store.set(session.openid, session.sessionKey, now())
-      return { openid: session.openid }
+      const keys = await store.get(exchanged.openid, now())
+      // A concurrent exchange may have rotated past this one: its key is then `previous`, still tried.
+      if (keys && (keys.current === exchanged.sessionKey || keys.previous === exchanged.sessionKey)) return keys
     } catch (error) {
-      return exchangeFailure(error)
+      report(error, { stage: 'store.get', openid: exchanged.openid })
     }
+    return { current: exchanged.sessionKey, rotatedAt: now() }
   }
 
-  function decryptWith(keys: StoredKeys, payload: { iv: string; encryptedData: string }): Reply {
-    const candidates = [keys.current]
-    if (keys.previous && now() - keys.rotatedAt <= graceMs) candidates.push(keys.previous)
-    let lastError: unknown
-    for (const sessionKey of candidates) {
+  async function serve(p: ParsedPayload, openid: string, keys: StoredKeys | undefined, context: OpenDataContext): Promise<Reply> {
+    let failure: string | undefined
+    if (p.sealed) {
+      const opened = keys ? openSealed(keys, p.sealed, sealing, now()) : { reason: 'SESSION_KEY_MISSING' as const }
+      if ('data' in opened) return { ok: true, data: opened.data, source: 'decrypt' }
+      if (opened.reason !== 'SESSION_KEY_MISSING' && opened.reason !== 'DECRYPT_FAILED') return { ok: false, reason: opened.reason }
+      failure = opened.reason
+    }
+    if (p.phoneCode) {
+      const redeemed = await redeemPhoneCode(p.phoneCode, openid)
+      if ('data' in redeemed) return { ok: true, data: { ...redeemed.data }, source: 'phone-code' }
+      if ('reason' in redeemed) return { ok: false, reason: redeemed.reason }
+      failure = failure || 'PHONE_CODE_REJECTED'
+    }
+    if (p.cloudID && context.openCloudID) {
       try {
-        const { watermark: _watermark, ...data } = decryptOpenData({ sessionKey, ...payload, appId: options.appId, maxAgeSeconds: options.maxAgeSeconds, now: now() })
-        return { ok: true, data }
+        return { ok: true, data: await context.openCloudID(p.cloudID), source: 'cloud-id' }
       } catch (error) {
-        lastError = error
-        if (!isServerError(error, 'DECRYPT_FAILED')) break
+        report(error, { stage: 'cloudID', openid })
+        failure = failure || 'WECHAT_UNAVAILABLE'
       }
     }
-    if (isServerError(lastError, 'BAD_INPUT')) return { ok: false, reason: 'BAD_REQUEST' }
-    if (isServerError(lastError, 'WATERMARK_MISMATCH')) return { ok: false, reason: 'WATERMARK_MISMATCH' }
-    if (isServerError(lastError, 'EXPIRED')) return { ok: false, reason: 'EXPIRED' }
-    return { ok: false, reason: 'DECRYPT_FAILED' }
+    return { ok: false, reason: failure || 'BAD_INPUT' }
   }
 
   return {
-    async openData(payload, openid) {
-      if (!payload || typeof payload !== 'object') return fail('BAD_REQUEST')
-      const p = payload as Record<string, unknown>
-      if (!isString(p.iv, 64) || !isString(p.encryptedData)) return fail('BAD_REQUEST')
-      const sealed = { iv: p.iv, encryptedData: p.encryptedData }
-      if (p.sessionKeyValidFlag === '0') {
-        if (!isString(p.code, 256)) return fail('BAD_REQUEST')
-        const exchanged = await exchange(p.code)
-        if ('reply' in exchanged) return exchanged
-        const keys = await store.get(exchanged.openid)
-        const reply: Reply = keys ? decryptWith(keys, sealed) : { ok: false, reason: 'SESSION_KEY_MISSING' }
-        return { reply, openid: exchanged.openid, exchanged: true }
+    async openData(payload, openid, context = {}) {
+      const p = parsePayload(payload)
+      if (!p) return fail('BAD_INPUT')
+      if (p.flag === '0') {
+        const exchanged = await exchange(p.code as string)
+        if ('reason' in exchanged) return fail(exchanged.reason, exchanged.openid)
+        const keys = p.sealed ? await keysAfter(exchanged) : undefined
+        return { reply: await serve(p, exchanged.openid, keys, context), openid: exchanged.openid, exchanged: true }
       }
-      if (p.sessionKeyValidFlag !== '1') return fail('BAD_REQUEST')
       if (!isString(openid, 128)) return fail('SESSION_KEY_MISSING')
-      const keys = await store.get(openid)
-      if (!keys) return { reply: { ok: false, reason: 'SESSION_KEY_MISSING' }, openid }
-      return { reply: decryptWith(keys, sealed), openid }
+      let keys: StoredKeys | undefined
+      if (p.sealed) {
+        try {
+          keys = await store.get(openid, now())
+        } catch (error) {
+          report(error, { stage: 'store.get', openid })
+          return fail('STORE_UNAVAILABLE', openid)
+        }
+      }
+      return { reply: await serve(p, openid, keys, context), openid }
     },
     async login(body) {
       const code = body && typeof body === 'object' ? (body as { code?: unknown }).code : undefined
-      if (!isString(code, 256)) return fail('BAD_REQUEST')
+      if (!isString(code, 256)) return fail('BAD_INPUT')
       const exchanged = await exchange(code)
-      if ('reply' in exchanged) return exchanged
+      if ('reason' in exchanged) return fail(exchanged.reason, exchanged.openid)
       return { reply: { ok: true }, openid: exchanged.openid, exchanged: true }
     },
   }

@@ -1,74 +1,76 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { HandlerResult, OpenDataHandler } from './handler'
+import type { OpenDataHandler } from './handler'
+import { createHttpCore, type CoreResponse, type HttpAdapterOptions } from './http-core'
+import { discardRest, parsedBody, readJsonBody, type BodyLimits } from './read-body'
 
-export interface HttpAdapterOptions {
-  /** Who is asking, from your own auth (a token, a cookie): needed for flag-'1' requests. */
-  identify?: (req: IncomingMessage) => string | undefined | Promise<string | undefined>
-  /** Adds fields to every reply that follows a code exchange (login, or flag '0'), e.g. your own session token. */
-  onLogin?: (openid: string) => Record<string, unknown> | Promise<Record<string, unknown>>
-  paths?: { login?: string; openData?: string }
-  maxBodyBytes?: number
+export type { HttpAdapterOptions } from './http-core'
+
+type Next = (error?: unknown) => void
+
+/** The slice of a Koa context the middleware uses. */
+export interface KoaContextLike {
+  req: IncomingMessage
+  method: string
+  path: string
+  request: { body?: unknown }
+  status: number
+  body: unknown
+  set(field: string, value: string): void
 }
 
-function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) {
-        // Stop keeping it, but let the rest drain so the 413 reaches the client.
-        req.removeAllListeners('data')
-        req.resume()
-        reject(Object.assign(new Error('body too large'), { status: 413 }))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'))
-      } catch {
-        reject(Object.assign(new Error('body is not JSON'), { status: 400 }))
-      }
-    })
-    req.on('error', reject)
-  })
+export interface CompanionHandler {
+  /** node:http request listener, and Express middleware: paths it does not own go to `next()` (404 without one). */
+  (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: Next): Promise<void>
+  /** Koa middleware: `app.use(companion.koa)`. */
+  koa(ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void>
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...(status === 413 ? { connection: 'close' } : {}) })
-  res.end(JSON.stringify(body))
+function pathOf(url: string | undefined): string {
+  return (url || '').split('?')[0]
 }
 
-/** A node:http request handler (also usable as Express/Koa-style middleware body): POST JSON in, reply contract out. */
-export function createHttpHandler(handler: OpenDataHandler, options: HttpAdapterOptions = {}) {
-  const loginPath = options.paths?.login ?? '/login'
-  const openDataPath = options.paths?.openData ?? '/open-data'
-  const limit = options.maxBodyBytes ?? 128 * 1024
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url || '').split('?')[0]
-    if (req.method !== 'POST' || (path !== loginPath && path !== openDataPath)) {
-      send(res, 404, { ok: false, reason: 'NOT_FOUND' })
-      return
+/** Uses the body a body parser left on the request, or reads the stream itself. */
+function bodyOf(req: IncomingMessage, parsed: unknown, limits: BodyLimits): () => Promise<unknown> {
+  return async () => (parsed !== undefined ? parsedBody(parsed) : readJsonBody(req, limits))
+}
+
+/** Writes one answer, once: a response someone else already started is left alone. */
+function write(res: ServerResponse, out: CoreResponse): void {
+  if (res.headersSent || res.writableEnded) return
+  res.writeHead(out.status, out.headers)
+  res.end(out.body)
+}
+
+/**
+ * POST /login `{ code }` and POST /open-data `<payload>`, JSON in and the reply contract out, for
+ * node:http, Express (also behind express.json()) and Koa (also behind koa-bodyparser).
+ */
+export function createHttpHandler(handler: OpenDataHandler, options: HttpAdapterOptions): CompanionHandler {
+  const core = createHttpCore(handler, options || {})
+
+  const node = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next?: Next): Promise<void> => {
+    // Express strips a mount path from req.url and keeps the full one in originalUrl.
+    const path = pathOf(req.url)
+    if (!core.owns(path)) {
+      if (next) return next()
+      return write(res, { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":false,"reason":"NOT_FOUND"}' })
     }
-    let body: unknown
-    try {
-      body = await readJson(req, limit)
-    } catch (error) {
-      const status = (error as { status?: number }).status || 400
-      send(res, status, { ok: false, reason: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST' })
-      return
-    }
-    try {
-      let result: HandlerResult
-      if (path === loginPath) result = await handler.login(body)
-      else result = await handler.openData(body, options.identify ? await options.identify(req) : undefined)
-      if (result.exchanged && result.openid && options.onLogin) Object.assign(result.reply, await options.onLogin(result.openid))
-      send(res, 200, result.reply)
-    } catch {
-      // The store or WeChat failed in a way the handler could not map; never echo the error (it may name a key).
-      send(res, 500, { ok: false, reason: 'INTERNAL' })
-    }
+    const out = await core.handle({ method: req.method, path, raw: req, body: bodyOf(req, req.body, core.limits) })
+    if (out.status === 413 || out.status === 408) discardRest(req, core.limits.bodyTimeoutMs)
+    write(res, out)
   }
+
+  const koa = async (ctx: KoaContextLike, next: () => Promise<unknown>): Promise<void> => {
+    if (!core.owns(ctx.path)) {
+      await next()
+      return
+    }
+    const out = await core.handle({ method: ctx.method, path: ctx.path, raw: ctx.req, body: bodyOf(ctx.req, ctx.request.body, core.limits) })
+    if (out.status === 413 || out.status === 408) discardRest(ctx.req, core.limits.bodyTimeoutMs)
+    ctx.status = out.status
+    for (const [name, value] of Object.entries(out.headers)) ctx.set(name, value)
+    ctx.body = out.body
+  }
+
+  return Object.assign(node, { koa })
 }

@@ -12,6 +12,10 @@ export class FakeWeChatApi {
   /** The session key of the latest successful exchange: what the companion now holds. */
   lastExchangedKey: string | undefined
   failNext: number[] = []
+  /** Phone codes WeChat redeemed: each one works once, like the real thing (40029 after). */
+  readonly redeemedPhoneCodes: string[] = []
+  /** Answer a phone code this many ms late (the companion's bound on WeChat calls is what is tested). */
+  phoneDelayMs = 0
   private server?: Server
 
   constructor(
@@ -38,12 +42,27 @@ export class FakeWeChatApi {
       }
       if (url.pathname === '/cgi-bin/token') return reply({ access_token: 'token-1', expires_in: 7200 })
       if (url.pathname === '/wxa/business/getuserphonenumber') {
-        return reply({ errcode: 0, phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' } })
+        const chunks: Buffer[] = []
+        req.on('data', (c: Buffer) => chunks.push(c))
+        req.on('end', () => setTimeout(() => reply(this.redeemPhoneCode(Buffer.concat(chunks).toString('utf8'))), this.phoneDelayMs))
+        return
       }
       res.writeHead(404).end()
     })
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+  }
+
+  private redeemPhoneCode(body: string): object {
+    let code: unknown
+    try {
+      code = (JSON.parse(body) as { code?: unknown }).code
+    } catch {
+      code = undefined
+    }
+    if (typeof code !== 'string' || code.length === 0 || this.redeemedPhoneCodes.includes(code)) return { errcode: 40029, errmsg: 'invalid code' }
+    this.redeemedPhoneCodes.push(code)
+    return { errcode: 0, phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' } }
   }
 
   stop(): Promise<void> {

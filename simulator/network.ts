@@ -74,7 +74,9 @@ export class Network {
     const carriesCode = payload.sessionKeyValidFlag !== '1'
     if (decrypt) {
       this.decryptsInFlight++
-      if (this.wechat.loginInFlight || this.codesInTransit > 0 || this.unsentCodes() > 0) {
+      // A login whose code comes too late to be sent is harmless here: the server never sees its key.
+      const loginInFlight = this.wechat.loginsInFlight > this.wechat.lateLoginsInFlight
+      if (loginInFlight || this.codesInTransit > 0 || this.unsentCodes() > 0) {
         this.violations.push(`flag-1 request sent at ${this.clock.now()} while a login or its code request was in flight`)
       }
     } else if (carriesCode) {
@@ -103,7 +105,9 @@ export class Network {
 
   /** Codes WeChat issued that no request has carried yet. */
   unsentCodes(): number {
-    return this.wechat.codes.size - this.sentCodes.size
+    let unsent = 0
+    for (const code of this.wechat.codes.keys()) if (!this.sentCodes.has(code) && !this.wechat.lateCodes.has(code)) unsent++
+    return unsent
   }
 
   private readonly sentCodes = new Set<string>()

@@ -17,6 +17,14 @@ export type Step =
   | { at: number; kind: 'open-data' }
   | { at: number; kind: 'prepare' }
   | { at: number; kind: 'invalidate' }
+  /** Hostile: the next wx.login calls back after `lateBy` ms; the next code request stores nothing and says so vaguely. */
+  | { at: number; kind: 'late-login'; lateBy: number }
+  | { at: number; kind: 'unproven-reply' }
+  /** Hostile: the user steps the device clock; the mini program is suspended in the background. */
+  | { at: number; kind: 'step-wall'; ms: number }
+  | { at: number; kind: 'suspend'; ms: number }
+  /** A tap handled by a second guard on the same wx (one per page by mistake). */
+  | { at: number; kind: 'second-guard-tap'; phoneCode: boolean }
   | WorldEvent
 
 export interface Scenario {
@@ -24,6 +32,8 @@ export interface Scenario {
   loggedIn: boolean
   steps: Step[]
 }
+
+export const GUARD_TIMEOUT = 10000
 
 const time = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 6000 }))
 
@@ -51,17 +61,31 @@ const faultStep: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ at: time, kind: fc.constant('fail-check' as const) }),
 )
 
+const hostileStep: fc.Arbitrary<Step> = fc.oneof(
+  // Later than the guard's timeout: the guard has stopped waiting when the code arrives.
+  fc.record({ at: time, kind: fc.constant('late-login' as const), lateBy: fc.integer({ min: GUARD_TIMEOUT + 1, max: 60000 }) }),
+  fc.record({ at: time, kind: fc.constant('unproven-reply' as const) }),
+  fc.record({ at: time, kind: fc.constant('step-wall' as const), ms: fc.constantFrom(-3600000, 3600000, -5000, 700) }),
+  fc.record({ at: time, kind: fc.constant('suspend' as const), ms: fc.integer({ min: 5000, max: 120000 }) }),
+  fc.record({ at: time, kind: fc.constant('second-guard-tap' as const), phoneCode: fc.boolean() }),
+)
+
 export const policiesArb = fc.constantFrom(...ALL_POLICIES)
+
+/** A forward leap of time the guard cannot tell from real time passing: a suspension, or the clock stepped ahead. */
+const leaps = (step: Step) => step.kind === 'suspend' || (step.kind === 'step-wall' && step.ms > 1000)
 
 /**
  * Users tapping and pages showing, with the world changing underneath and, if asked, faults;
  * with `shapes`, phone-number details of every documented shape besides.
  */
-export function scenarioArb(options: { world: boolean; faults: boolean; maxSteps?: number; shapes?: boolean }): fc.Arbitrary<Scenario> {
+export function scenarioArb(options: { world: boolean; faults: boolean; hostile?: boolean; leaps?: boolean; maxSteps?: number; shapes?: boolean }): fc.Arbitrary<Scenario> {
+  const hostile = options.leaps === false ? hostileStep.filter((step) => !leaps(step)) : hostileStep
   const kinds = [
     userStep,
     ...(options.world ? [worldStep] : []),
     ...(options.faults ? [faultStep] : []),
+    ...(options.hostile ? [hostile] : []),
     ...(options.shapes ? [shapedTap(options.faults)] : []),
   ]
   return fc.record({
@@ -90,16 +114,20 @@ export interface Run {
   /** Times at which the world changed under the client (expiry, key loss). */
   disturbances: number[]
   faulty: boolean
+  /** Time the mini program spent suspended in the background: calls may take that much longer. */
+  suspendedMs: number
+  /** Time leapt forward (suspension, clock stepped ahead): waits may end early, and a code may come after them. */
+  leapt: boolean
+  /** The device clock was set back: the time since the guard last read it is lost to its waits. */
+  steppedBack: boolean
 }
-
-export const GUARD_TIMEOUT = 10000
 
 export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>> = {}): SessionGuard<Reply> {
   return createSessionGuard<Reply>({
     wx: world.wx,
     send: world.network.send,
     sendLogin: world.network.sendLogin,
-    clock: world.clock,
+    clock: world.clock.device,
     timeout: GUARD_TIMEOUT,
     ...extra,
   })
@@ -107,7 +135,8 @@ export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>
 
 /** Schedules every step on the world's clock against the guard; the caller then runs the world. */
 export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[]): Run {
-  const run: Run = { taps: [], holds: [], prepares: [], disturbances: [], faulty: false }
+  const run: Run = { taps: [], holds: [], prepares: [], disturbances: [], faulty: false, suspendedMs: 0, leapt: false, steppedBack: false }
+  let second: SessionGuard<Reply> | undefined
   steps.forEach((step, index) => {
     world.clock.setTimeout(() => {
       const now = world.clock.now()
@@ -187,6 +216,38 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
           run.faulty = true
           world.wechat.failNextChecks++
           break
+        case 'late-login':
+          run.faulty = true
+          world.wechat.lateNextLogins.push(step.lateBy)
+          break
+        case 'unproven-reply':
+          run.faulty = true
+          world.server.unprovenNextReplies++
+          break
+        case 'step-wall':
+          run.faulty = true
+          world.clock.stepWall(step.ms)
+          run.leapt = run.leapt || leaps(step)
+          run.steppedBack = run.steppedBack || step.ms < 0
+          break
+        case 'suspend':
+          run.faulty = true
+          world.clock.suspend(step.ms)
+          run.suspendedMs += step.ms
+          run.leapt = true
+          break
+        case 'second-guard-tap': {
+          run.faulty = true
+          second = second || guardFor(world)
+          const consent = world.wechat.consent(`s${index}`, step.phoneCode)
+          const record: TapRecord = { tag: `s${index}`, start: now, eligibleAtConsent: false }
+          run.taps.push(record)
+          void second.getPhoneNumber(consent.detail).then((outcome) => {
+            record.end = world.clock.now()
+            record.outcome = outcome
+          })
+          break
+        }
       }
     }, step.at)
   })

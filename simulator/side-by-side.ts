@@ -119,8 +119,11 @@ export async function runSideBySide(
   client: Client,
   policies: Policies,
   createGuard: (options: SessionGuardOptions<Reply>) => SessionGuard<Reply>,
+  /** Sees the world before the client does (e.g. to record a timeline). */
+  observe?: (world: World) => void,
 ): Promise<ScenarioResult> {
   const world = new World(policies, timed(LATENCIES), scenario.loggedIn)
+  observe?.(world)
   const guard = createGuard({
     wx: world.wx,
     send: world.network.send,

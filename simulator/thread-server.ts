@@ -1,7 +1,8 @@
 import { openSealedData } from './open-data-crypto'
 import { APP_ID, type Later, type WeChatModel } from './wechat'
 
-export type Reply = { ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }
+/** `token`: the app session the server issues on every reply that exchanged a code. */
+export type Reply = ({ ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }) & { token?: string }
 
 /**
  * The developer server of the seed thread: flag '0' exchanges the code and
@@ -13,11 +14,17 @@ export class ThreadServer {
   /** flag-'1' decrypts between reading the key and answering. */
   decryptsInFlight = 0
   readonly handled: { flag: string; code: string; ok: boolean; at: number }[] = []
+  /**
+   * The next code-carrying requests (flag '0' or login) use their code but store nothing, then answer
+   * a failure that proves nothing: a server whose database write failed, a gateway error page.
+   */
+  unprovenNextReplies = 0
 
   constructor(
     private readonly wechat: WeChatModel,
     private readonly later: Later,
     loggedIn = true,
+    private readonly issueToken?: () => string,
   ) {
     if (loggedIn) this.storedKey = wechat.key
   }
@@ -28,6 +35,11 @@ export class ThreadServer {
   }
 
   private exchange(code: string): Reply | undefined {
+    if (this.unprovenNextReplies > 0) {
+      this.unprovenNextReplies--
+      this.wechat.code2Session(code)
+      return { ok: false, reason: 'WECHAT_UNAVAILABLE' }
+    }
     const result = this.wechat.code2Session(code)
     if ('errcode' in result) return { ok: false, reason: 'CODE_REJECTED' }
     this.storedKey = result.session_key
@@ -57,13 +69,13 @@ export class ThreadServer {
       // Nothing sealed (code-only, real-time, cloudID-only): flag '0' still exchanges and stores its code;
       // flag '1' is identified by the app's session token, which this one-user model takes as given.
       if (!payload.encryptedData) {
-        const rejected = payload.sessionKeyValidFlag === '0' ? this.exchange(payload.code) : undefined
-        done(rejected || this.redeem(payload))
+        if (payload.sessionKeyValidFlag !== '0') return done(this.redeem(payload))
+        done(this.exchange(payload.code) || this.withToken(this.redeem(payload)))
         return
       }
       if (payload.sessionKeyValidFlag === '0') {
         const rejected = this.exchange(payload.code)
-        done(rejected || this.decrypt(this.storedKey as string, payload))
+        done(rejected || this.withToken(this.decrypt(this.storedKey as string, payload)))
         return
       }
       const key = this.storedKey
@@ -80,8 +92,12 @@ export class ThreadServer {
   }
 
   /** The login endpoint pages call on show: exchange and store. */
-  login(code: string): Promise<{ ok: boolean; reason?: string }> {
+  login(code: string): Promise<{ ok: boolean; reason?: string; token?: string }> {
     const rejected = this.exchange(code)
-    return Promise.resolve(rejected || { ok: true })
+    return Promise.resolve(rejected || this.withToken({ ok: true }))
+  }
+
+  private withToken<T extends object>(reply: T): T & { token?: string } {
+    return this.issueToken ? { ...reply, token: this.issueToken() } : reply
   }
 }

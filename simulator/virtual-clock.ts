@@ -26,6 +26,28 @@ export class VirtualClock implements Clock {
     this.timers.delete(handle as number)
   }
 
+  /** The device's wall clock as the user set it: stepped by `stepWall`, timers unaffected. */
+  readonly device: Clock = {
+    now: () => this.time + this.wallOffset,
+    setTimeout: (fn, ms) => this.setTimeout(fn, ms),
+    clearTimeout: (handle) => this.clearTimeout(handle),
+  }
+
+  private wallOffset = 0
+
+  /** The user sets the device clock forward (ms > 0) or back (ms < 0). */
+  stepWall(ms: number): void {
+    this.wallOffset += ms
+  }
+
+  /**
+   * The mini program goes to the background: its JS thread stops for `ms` while time passes, so
+   * every timer due meanwhile fires late, all at once, when it returns.
+   */
+  suspend(ms: number): void {
+    this.time += ms
+  }
+
   get pending(): number {
     return this.timers.size
   }

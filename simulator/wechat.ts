@@ -32,6 +32,8 @@ export const CODE_TTL_MS = 5 * 60 * 1000
 export const MIN_ROTATION_PERIOD_MS = 3000
 export const RATE_LIMIT = 4
 export const RATE_WINDOW_MS = 1000
+/** The one simulated user's openid, as jscode2session answers it. */
+export const OPENID = 'openid-of-the-user'
 
 export interface IssuedCode {
   code: string
@@ -64,8 +66,15 @@ export class WeChatModel {
   maxChecksInFlight = 0
   /** Login invocations, with the time each started and whether it is still in flight. */
   readonly logins: { at: number; done: boolean }[] = []
+  /** Every key change after the first, with when and why (for timelines). */
+  readonly rotations: { at: number; cause: 'login' | 'elsewhere' | 'consent' }[] = []
   failNextLogins = 0
   failNextChecks = 0
+  /** The next wx.login calls back only after this long (a slow network, a device under load). */
+  lateNextLogins: number[] = []
+  /** Codes handed over by a late wx.login callback: a client that stopped waiting never sends them. */
+  readonly lateCodes = new Map<string, number>()
+  lateLoginsInFlight = 0
   codeErrors = 0
   /** Phone codes and cloudIDs handed out with consents (see phone-consent.ts for the detail shapes). */
   readonly phoneCodes: PhoneCodes
@@ -96,14 +105,21 @@ export class WeChatModel {
       this.maxLoginsInFlight = Math.max(this.maxLoginsInFlight, this.loginsInFlight)
       const failing = limited || this.failNextLogins > 0
       if (!limited && this.failNextLogins > 0) this.failNextLogins--
-      this.later('wx.login', () => {
+      const lateBy = this.lateNextLogins.shift()
+      if (lateBy !== undefined) this.lateLoginsInFlight++
+      const callBack = (fn: () => void) => (lateBy === undefined ? this.later('wx.login', fn) : this.clock.setTimeout(fn, lateBy))
+      callBack(() => {
+        const late = lateBy !== undefined
+        if (late) this.lateLoginsInFlight--
         this.loginsInFlight--
         entry.done = true
         if (failing) {
           options.fail?.({ errMsg: limited ? 'login:fail frequent call' : 'login:fail network error' })
           return
         }
-        options.success?.({ code: this.issueCode(), errMsg: 'login:ok' })
+        const code = this.issueCode()
+        if (late) this.lateCodes.set(code, this.clock.now())
+        options.success?.({ code, errMsg: 'login:ok' })
       })
     },
     checkSession: (options) => {
@@ -136,9 +152,10 @@ export class WeChatModel {
     return bytes.toString('base64')
   }
 
-  private rotate(): void {
+  private rotate(cause: 'login' | 'elsewhere' | 'consent'): void {
     this.key = this.newKey()
     this.keyCreatedAt = this.clock.now()
+    this.rotations.push({ at: this.keyCreatedAt, cause })
   }
 
   private issueCode(): string {
@@ -147,7 +164,7 @@ export class WeChatModel {
       this.expired ||
       this.policies.rotation === 'always' ||
       (this.policies.rotation === 'min-period' && now - this.keyCreatedAt >= MIN_ROTATION_PERIOD_MS)
-    if (rotates) this.rotate()
+    if (rotates) this.rotate('login')
     this.expired = false
     const code = `code-${++this.codeSeq}`
     this.codes.set(code, { code, key: this.key, issuedAt: now, used: false })
@@ -161,7 +178,7 @@ export class WeChatModel {
 
   /** Another device of the same user logs in: the key rotates under this one. */
   loginElsewhere(): void {
-    this.rotate()
+    this.rotate('elsewhere')
     this.expired = false
   }
 
@@ -173,7 +190,7 @@ export class WeChatModel {
   consent(tag: string, phoneCode = false, content?: object): Consent {
     const sessionValid = !this.expired
     if (this.expired && this.policies.expiredConsent === 'fresh-key') {
-      this.rotate()
+      this.rotate('consent')
       this.expired = false
     }
     const iv = Buffer.alloc(16, ++this.ivSeq % 251).toString('base64')
@@ -199,7 +216,7 @@ export class WeChatModel {
       return { errcode: 40163, errmsg: 'code been used' }
     }
     issued.used = true
-    return { session_key: issued.key, openid: 'openid-of-the-user' }
+    return { session_key: issued.key, openid: OPENID }
   }
 
   /** Calls that exceeded WeChat's per-second limit. */

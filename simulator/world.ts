@@ -1,6 +1,7 @@
 import type { Scheduler } from 'fast-check'
 import type { Clock } from '../miniprogram_npm_src/clock'
 import type { WxLike } from '../miniprogram_npm_src/wx-api'
+import { AppServer } from './app-server'
 import { Network } from './network'
 import { ThreadServer } from './thread-server'
 import { VirtualClock } from './virtual-clock'
@@ -12,6 +13,8 @@ export class World<C extends Clock = VirtualClock> {
   readonly wechat: WeChatModel
   readonly server: ThreadServer
   readonly network: Network
+  /** The app's own session: tokens, a business route, the phone's storage. */
+  readonly app: AppServer
   /** The wx a client gets: WeChat's, watched for logins that start while a decrypt is in flight. */
   readonly wx: WxLike
   readonly violations: string[] = []
@@ -20,7 +23,8 @@ export class World<C extends Clock = VirtualClock> {
     this.clock = clock || (new VirtualClock() as unknown as C)
     const deliver = later(this.clock)
     this.wechat = new WeChatModel(policies, this.clock, deliver, loggedIn)
-    this.server = new ThreadServer(this.wechat, deliver, loggedIn)
+    this.app = new AppServer(deliver, this.clock, loggedIn)
+    this.server = new ThreadServer(this.wechat, deliver, loggedIn, () => this.app.issue())
     this.network = new Network(this.wechat, this.server, deliver, this.clock)
     this.wx = {
       login: (options) => {
@@ -30,6 +34,7 @@ export class World<C extends Clock = VirtualClock> {
         return this.wechat.wx.login(options)
       },
       checkSession: (options) => this.wechat.wx.checkSession(options),
+      ...this.app.wx,
     }
   }
 

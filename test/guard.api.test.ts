@@ -158,7 +158,8 @@ describe('adapting to an existing server', () => {
       expect.objectContaining({
         url: 'https://api.example.com/phone',
         method: 'POST',
-        header: { 'content-type': 'application/json' },
+        // The returning user's session token rides along.
+        header: { 'content-type': 'application/json', Authorization: `Bearer ${world.app.issued[0]}` },
         data: { code: '', sessionKeyValidFlag: '1', iv: detail.iv, encryptedData: detail.encryptedData },
       }),
     ])

@@ -31,10 +31,17 @@ function property(scenario: fc.Arbitrary<Scenario>, check: (result: { world: Wor
 
 const everything = scenarioArb({ world: true, faults: true })
 const calm = scenarioArb({ world: true, faults: false })
+/** Everything, plus late wx.login callbacks, replies that prove nothing, clock steps, suspension, a second guard. */
+const hostile = scenarioArb({ world: true, faults: true, hostile: true })
 
 describe('guarantee 1: at most one wx.login in flight', () => {
   it('never has two wx.login calls in flight, whatever taps, pages and faults race', () =>
     property(everything, ({ world }) => {
+      expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
+    }))
+
+  it('never starts a wx.login before the last one called back: late callbacks, clock steps, suspension, two guards', () =>
+    property(hostile, ({ world }) => {
       expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
     }))
 })
@@ -50,6 +57,12 @@ describe('guarantee 2: shared checkSession and WeChat’s 4-per-second limit', (
       expect(world.wechat.limitedCalls).toBe(0)
       expect(world.wechat.peakCallsPerSecond).toBeLessThanOrEqual(RATE_LIMIT)
     }))
+
+  it(`keeps within ${RATE_LIMIT} calls per rolling second when the device clock jumps an hour either way, the app is suspended, or two guards share the wx`, () =>
+    property(scenarioArb({ world: true, faults: true, hostile: true, maxSteps: 30 }), ({ world }) => {
+      expect(world.wechat.limitedCalls).toBe(0)
+      expect(world.wechat.peakCallsPerSecond).toBeLessThanOrEqual(RATE_LIMIT)
+    }))
 })
 
 describe('guarantee 3: a login code travels in exactly one request', () => {
@@ -60,11 +73,28 @@ describe('guarantee 3: a login code travels in exactly one request', () => {
       }
       expect(world.wechat.codeErrors).toBe(0)
     }))
+
+  it('never sends a code twice, and drops only codes that came after the guard stopped waiting', () =>
+    property(hostile, ({ world, run }) => {
+      for (const [code, requests] of world.network.requestsPerCode()) {
+        expect({ code, twice: requests > 1 }).toEqual({ code, twice: false })
+        // A code can come too late only from a late callback, or after time leapt past the wait.
+        if (requests === 0) expect(world.wechat.lateCodes.has(code) || run.leapt).toBe(true)
+      }
+      expect(world.wechat.codeErrors).toBe(0)
+    }))
 })
 
 describe('guarantee 4: wx.login splits open data in two', () => {
   it('never invokes wx.login while a flag-1 decrypt is in flight, and never sends flag 1 while a login or its code is in flight', () =>
     property(everything, ({ world }) => {
+      expect(world.allViolations()).toEqual([])
+    }))
+
+  // Forward leaps (suspension, the clock stepped ahead) are left out here: a code that comes back after
+  // the guard stopped waiting is never sent, and the model cannot tell it from one still on its way.
+  it('keeps that order through backward clock steps, late login callbacks, replies that prove nothing and a second guard', () =>
+    property(scenarioArb({ world: true, faults: true, hostile: true, leaps: false }), ({ world }) => {
       expect(world.allViolations()).toEqual([])
     }))
 })
@@ -84,22 +114,30 @@ describe('guarantee 5: recovery from a missing or stale server key', () => {
       }
     }))
 
-  it('leaves the session fresh after a retry: the next tap goes through', () =>
+  const retapAfterRetry = (scenarios: fc.Arbitrary<Scenario>) =>
     fc.assert(
-      fc.asyncProperty(fc.scheduler(), everything, async (s, scenario) => {
+      fc.asyncProperty(fc.scheduler(), scenarios, async (s, scenario) => {
         const { world, run, guard } = await simulate(s, scenario)
         const settled = run.taps.filter((t) => t.outcome).sort((a, b) => (a.end as number) - (b.end as number))
         const last = settled[settled.length - 1]
-        fc.pre(!!last && last.outcome?.status === 'retry' && !run.disturbances.some((t) => t >= (last.end as number)))
+        // A late wx.login callback rotates the key where the server never sees it: a disturbance like any other.
+        const lateCodes = [...world.wechat.lateCodes.values()]
+        fc.pre(!!last && last.outcome?.status === 'retry' && !run.disturbances.some((t) => t >= (last.end as number)) && !lateCodes.some((t) => t >= last.start))
         world.wechat.failNextLogins = 0
         world.wechat.failNextChecks = 0
+        world.wechat.lateNextLogins.length = 0
+        world.server.unprovenNextReplies = 0
         const consent = world.wechat.consent('re-tap')
         const again = guard.getPhoneNumber(consent.detail)
         await runToQuiet(world.clock, s)
         expect(await again).toMatchObject({ status: 'ok' })
       }),
       { numRuns: RUNS },
-    ))
+    )
+
+  it('leaves the session fresh after a retry: the next tap goes through', () => retapAfterRetry(everything))
+
+  it('keeps that promise when replies prove nothing, the login route fails, logins call back late and clocks jump', () => retapAfterRetry(hostile))
 })
 
 describe('guarantee 6: every call settles within the timeout and leaves nothing behind', () => {
@@ -111,8 +149,18 @@ describe('guarantee 6: every call settles within the timeout and leaves nothing 
       }
     }))
 
+  it('settles every call within the timeout plus any time spent suspended, and at most one more timeout after the clock is set back', () =>
+    property(hostile, ({ run }) => {
+      // A backward step hides the time since the guard last read the clock (at most one armed delay).
+      const bound = GUARD_TIMEOUT + run.suspendedMs + (run.steppedBack ? GUARD_TIMEOUT : 0)
+      for (const call of [...run.taps, ...run.prepares]) {
+        expect(call.end).toBeDefined()
+        expect((call.end as number) - call.start).toBeLessThanOrEqual(bound)
+      }
+    }))
+
   it('leaves no hold, waiter or timer once the world is quiet', () =>
-    property(everything, ({ world, guard }) => {
+    property(hostile, ({ world, guard }) => {
       expect(guard.inspect()).toMatchObject({ holds: 0, login: 'idle', waiters: 0 })
       expect(world.clock.pending).toBe(0)
     }))

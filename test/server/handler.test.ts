@@ -1,24 +1,9 @@
 import fc from 'fast-check'
-import { createOpenDataHandler, createWeChatApi, MemoryStore } from '../../server'
-import { VirtualClock } from '../../simulator/virtual-clock'
-import { APP_ID, WeChatModel } from '../../simulator/wechat'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
+import { createWeChatApi } from '../../server'
+import { APP_ID } from '../../simulator/wechat'
+import { handlerWorld, OPENID, SECRET } from './handler-world'
 
-const SECRET = 'app-secret'
-const OPENID = 'openid-of-the-user'
-
-async function setup(grace = 5 * 60 * 1000) {
-  const clock = new VirtualClock()
-  const wechat = new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, clock, (_l, fn) => fn(), false)
-  const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
-  const baseUrl = await fake.start()
-  const store = new MemoryStore()
-  const api = createWeChatApi({ appId: APP_ID, appSecret: SECRET, baseUrl, timeoutMs: 2000 })
-  const handler = createOpenDataHandler({ appId: APP_ID, api, store, previousKeyGraceMs: grace, now: () => clock.now() })
-  const code = () =>
-    new Promise<string>((resolve) => wechat.wx.login({ success: (r) => resolve(r.code as string) }))
-  return { clock, wechat, fake, store, api, handler, code }
-}
+const setup = (grace = 5 * 60 * 1000) => handlerWorld({ previousKeyGraceMs: grace })
 
 let world: Awaited<ReturnType<typeof setup>>
 afterEach(() => world?.fake.stop())
@@ -29,8 +14,8 @@ describe('createOpenDataHandler', () => {
     const code = await world.code()
     const { detail } = world.wechat.consent('a')
     const result = await world.handler.openData({ code, sessionKeyValidFlag: '0', iv: detail.iv, encryptedData: detail.encryptedData })
-    expect(result).toEqual({ reply: { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000', tag: 'a' }) }, openid: OPENID, exchanged: true })
-    expect((await world.store.get(OPENID))?.current).toBe(world.wechat.key)
+    expect(result).toEqual({ reply: { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000', tag: 'a' }), source: 'decrypt' }, openid: OPENID, exchanged: true })
+    expect((await world.store.get(OPENID, world.clock.now()))?.current).toBe(world.wechat.key)
   })
 
   it("flag '1': decrypts with the stored key, and says SESSION_KEY_MISSING without one", async () => {
@@ -82,9 +67,9 @@ describe('createOpenDataHandler', () => {
     ["flag '0' without a code", { code: '', sessionKeyValidFlag: '0', iv: 'aaaa', encryptedData: 'aaaa' }],
     ['no iv', { code: '', sessionKeyValidFlag: '1', encryptedData: 'aaaa' }],
     ['a huge encryptedData', { code: '', sessionKeyValidFlag: '1', iv: 'aaaa', encryptedData: 'A'.repeat(70000) }],
-  ])('answers BAD_REQUEST to %s', async (_what, payload) => {
+  ])('answers BAD_INPUT to %s', async (_what, payload) => {
     world = await setup()
-    expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'BAD_REQUEST' })
+    expect((await world.handler.openData(payload, OPENID)).reply).toEqual({ ok: false, reason: 'BAD_INPUT' })
   })
 
   it('answers any payload with a reply, never an exception', async () => {

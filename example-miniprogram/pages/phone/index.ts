@@ -16,7 +16,13 @@ function hintFor(result: Result): string {
 
 // Pages are written with Component() so miniprogram-simulate can test them.
 Component({
-  data: { phone: '', hint: '' },
+  data: { phone: '', hint: '', simulated: false },
+  lifetimes: {
+    attached() {
+      // Development only: app.ts chose the companion's simulated WeChat (tourist appid), so its panel replaces the real button.
+      this.setData({ simulated: !!getApp<{ simulatedWeChat?: unknown }>().simulatedWeChat })
+    },
+  },
   methods: {
     onResult(event: { detail: Result }) {
       const result = event.detail

@@ -1,0 +1,46 @@
+import { isServerError, wechatCertainlyUnused } from './errors'
+import type { BoundedStore } from './bounded-store'
+import { CODE_TTL_MS } from './code-exchange'
+import type { Report } from './report'
+import type { PhoneInfo, WeChatApi } from './wechat-api'
+
+export type Redeemed = { data: PhoneInfo } | { rejected: true } | { reason: 'WECHAT_UNAVAILABLE' | 'STORE_UNAVAILABLE' }
+
+/** Phone codes share the store's claims with login codes, under their own namespace. */
+const PHONE_CLAIM = 'phone-code:'
+
+/**
+ * Redeems each phone code at most once: concurrent identical requests from one user share one
+ * redemption in this process, and a claim in the store stops every other process and every later
+ * request. A phone code proves a number, not a person: it is only redeemed for a known openid.
+ */
+export function createPhoneCodeRedeemer(store: BoundedStore, api: WeChatApi, now: () => number, report: Report) {
+  const inFlight = new Map<string, Promise<Redeemed>>()
+
+  async function redeem(phoneCode: string, openid: string): Promise<Redeemed> {
+    try {
+      if (!(await store.claimCode(PHONE_CLAIM + phoneCode, CODE_TTL_MS, now()))) return { rejected: true }
+    } catch (error) {
+      report(error, { stage: 'claimCode', openid })
+      return { reason: 'STORE_UNAVAILABLE' }
+    }
+    try {
+      return { data: await api.getPhoneNumberByCode(phoneCode) }
+    } catch (error) {
+      if (isServerError(error, 'CODE_INVALID') || isServerError(error, 'CODE_USED') || isServerError(error, 'BAD_INPUT')) return { rejected: true }
+      report(error, { stage: 'phoneCode', openid })
+      if (wechatCertainlyUnused(error)) await store.releaseCode(PHONE_CLAIM + phoneCode).catch((e) => report(e, { stage: 'releaseCode' }))
+      return { reason: 'WECHAT_UNAVAILABLE' }
+    }
+  }
+
+  return (phoneCode: string, openid: string): Promise<Redeemed> => {
+    const key = `${openid}\n${phoneCode}`
+    let pending = inFlight.get(key)
+    if (!pending) {
+      pending = redeem(phoneCode, openid).finally(() => inFlight.delete(key))
+      inFlight.set(key, pending)
+    }
+    return pending
+  }
+}
