@@ -76,8 +76,9 @@ export const policiesArb = fc.constantFrom(...ALL_POLICIES)
 const leaps = (step: Step) => step.kind === 'suspend' || (step.kind === 'step-wall' && step.ms > 1000)
 
 /**
- * Users tapping and pages showing, with the world changing underneath and, if asked, faults;
- * with `shapes`, phone-number details of every documented shape besides.
+ * Users tapping and pages showing, with the world changing underneath and, if asked, faults; with
+ * `hostile`, late callbacks, unproven replies, clock steps, suspension and a second guard; with
+ * `shapes`, phone-number details of every documented shape besides.
  */
 export function scenarioArb(options: { world: boolean; faults: boolean; hostile?: boolean; leaps?: boolean; maxSteps?: number; shapes?: boolean }): fc.Arbitrary<Scenario> {
   const hostile = options.leaps === false ? hostileStep.filter((step) => !leaps(step)) : hostileStep

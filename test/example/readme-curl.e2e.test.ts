@@ -36,10 +36,10 @@ const curlAvailable = (() => {
     expect(block).toContain('S=http://127.0.0.1:3000')
     const lines = (await bash(block.replace('S=http://127.0.0.1:3000', `S=${companion.url}`))).trim().split('\n').map((l) => JSON.parse(l))
     expect(lines).toEqual([
-      { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000' }) },
+      { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000' }), source: 'decrypt' },
       expect.objectContaining({ ok: true, simulated: true }),
       { ok: false, reason: 'DECRYPT_FAILED' },
-      { ok: true, data: expect.objectContaining({ phoneNumber: '13800138000' }), token: expect.any(String) },
+      expect.objectContaining({ ok: true, data: expect.objectContaining({ phoneNumber: '13800138000' }), source: 'decrypt', token: expect.any(String) }),
     ])
   } finally {
     await companion.close()

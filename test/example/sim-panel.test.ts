@@ -87,12 +87,13 @@ async function bootLoggedIn(): Promise<Booted> {
 describe('the example with the simulated WeChat switch on (tourist appid)', () => {
   it('logs in through the companion on show and shows the number after the simulated consent, counting calls live', async () => {
     const booted = await bootLoggedIn()
-    expect(booted.paths.slice(0, 3)).toEqual(['/dev-wechat/check-session', '/dev-wechat/login', '/login'])
+    // No session token yet: prepare() logs in at once, without asking checkSession first.
+    expect(booted.paths.slice(0, 2)).toEqual(['/dev-wechat/login', '/login'])
     expect(booted.page.querySelector('.login')).toBeFalsy()
     expect(await press(booted, '.sim-phone', '手机号快捷登录')).toBe('手机号快捷登录：ok · wx.login +0 · checkSession +1')
     await until(() => booted.text().includes('已绑定：138****8000'))
     expect(shownCalls(booted.page)).toEqual(await booted.companionCalls())
-    expect(shownCalls(booted.page)).toEqual({ login: 1, checkSession: 2 })
+    expect(shownCalls(booted.page)).toEqual({ login: 1, checkSession: 1 })
   })
 
   it('连点 5 次: five taps at once all succeed on one shared checkSession, with no login', async () => {
@@ -131,7 +132,7 @@ describe('the simulated WeChat switch with a real appid', () => {
     await booted.app.sessionGuard.prepare()
     expect(booted.page.querySelector('.login')).toBeTruthy()
     expect(booted.page.querySelector('.sim-panel')).toBeFalsy()
-    expect(world.wechat.calls.map((c) => c.api)).toEqual(['checkSession', 'login'])
+    expect(world.wechat.calls.map((c) => c.api)).toEqual(['login'])
     expect(booted.paths).toEqual(['/login'])
   })
 })

@@ -142,10 +142,10 @@ describe('createHttpHandler on node:http', () => {
 
   it.each([
     ['neither identify nor sessionSecret', {}],
-    ['both identify and sessionSecret', { identify: () => 'o', sessionSecret: 'x'.repeat(32) }],
+    ['both identify and sessionSecret', { identify: (): string => 'o', sessionSecret: 'x'.repeat(32) }],
     ['a short sessionSecret', { sessionSecret: 'short' }],
-    ['maxBodyBytes 0', { identify: () => 'o', maxBodyBytes: 0 }],
-    ['bodyTimeoutMs NaN', { identify: () => 'o', bodyTimeoutMs: NaN }],
+    ['maxBodyBytes 0', { identify: (): string => 'o', maxBodyBytes: 0 }],
+    ['bodyTimeoutMs NaN', { identify: (): string => 'o', bodyTimeoutMs: NaN }],
   ])('throws a CONFIG error when made with %s', (_what, options) => {
     expect(() => createHttpHandler(recordingHandler().handler, options as HttpAdapterOptions)).toThrow(expect.objectContaining({ code: 'CONFIG' }))
   })
