@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { Deadline } from '../../miniprogram_npm_src/deadline'
 import { RateLimiter } from '../../miniprogram_npm_src/rate-limiter'
 import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
+import { monotonic } from '../../miniprogram_npm_src/clock'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import { VirtualClock } from '../../simulator/virtual-clock'
 import { runToQuiet } from '../../simulator/world'
@@ -43,6 +44,18 @@ describe('RateLimiter', () => {
     expect(limiter.delayBeforeNextCall(clock.now())).toBe(1000)
     clock.setTimeout(() => undefined, 1000)
     clock.runNext()
+    expect(limiter.tryClaim()).toBe(true)
+  })
+
+  it('frees a slot only when its window has really passed: a clock leaping an hour ahead frees none', async () => {
+    const clock = new VirtualClock()
+    const timers = new TimerQueue(monotonic(clock.device))
+    const limiter = new RateLimiter(4, 1000, timers)
+    expect([1, 2, 3, 4].map(() => limiter.tryClaim())).toEqual([true, true, true, true])
+    clock.stepWall(3600000)
+    expect(limiter.tryClaim()).toBe(false)
+    clock.setTimeout(() => undefined, 1000)
+    while (clock.runNext());
     expect(limiter.tryClaim()).toBe(true)
   })
 })
