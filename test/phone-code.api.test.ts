@@ -132,6 +132,30 @@ describe('a phone code alone reaches the server attributable to the user, with n
     ])
   })
 
+  it('waits out a login whose request is still on its way after its caller gave up (no busy loop), then goes with the token that request brought', async () => {
+    const { world, guard } = setup({
+      token: false,
+      // The first code-carrying request takes 7 s to be answered: its tap times out at 5 s, its phase lasts until it lands.
+      extra: {
+        send: (p) => {
+          const slow = p.phoneCode === 'phone-s1'
+          return slow ? new Promise((resolve) => world.clock.setTimeout(() => resolve(world.network.send(p)), 7000)) : world.network.send(p)
+        },
+      },
+    })
+    const first = guard.getPhoneNumber(consentAs(world.wechat, 's1', 'code-only').detail)
+    let second: Promise<unknown> | undefined
+    world.clock.setTimeout(() => (second = guard.getPhoneNumber(consentAs(world.wechat, 's2', 'code-only').detail)), 5500)
+    await runToQuiet(world.clock)
+    expect(await first).toMatchObject({ status: 'failed', reason: 'TIMEOUT' })
+    expect(await second).toMatchObject({ status: 'ok', reply: { tag: 's2' } })
+    expect(apis(world)).toEqual(['login'])
+    expect(payloads(world).map((p) => [p.phoneCode, p.sessionKeyValidFlag])).toEqual([
+      ['phone-s1', '0'],
+      ['phone-s2', '1'],
+    ])
+  })
+
   it('answers a phone code the server refuses as failed: SERVER with the reply', async () => {
     const { world, guard } = setup()
     const { detail } = consentAs(world.wechat, 'h', 'code-only')
