@@ -9,5 +9,7 @@ module.exports = {
   // The example pages load the package the way a mini program does: from what "构建 npm" produced.
   moduleNameMapper: {
     '^miniprogram-session-guard$': '<rootDir>/example-miniprogram/miniprogram_npm/miniprogram-session-guard/index.js',
+    // The README's server samples require the built companion by its package name.
+    '^miniprogram-session-guard/server$': '<rootDir>/server_dist/index.js',
   },
 }

@@ -2,38 +2,24 @@ import { createSessionGuard } from 'miniprogram-session-guard'
 import { SERVER, SIMULATED_WECHAT } from './config'
 import { createSimulatedWeChat, currentAppId, simulatedWeChatOn } from './simulated-wechat'
 
-let token = ''
-
-/** POSTs JSON to the companion; remembers the session token it hands out after each code exchange. */
-function post(path: string, data: unknown): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    wx.request({
-      url: SERVER + path,
-      method: 'POST',
-      data: data as WechatMiniprogram.IAnyObject,
-      header: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      success: (res) => {
-        const body = res.data as { token?: string }
-        if (body && typeof body.token === 'string') token = body.token
-        resolve(res.data)
-      },
-      fail: reject,
-    })
-  })
-}
-
 // Development only: with the tourist appid, WeChat's own codes cannot be exchanged, so the guard talks to the companion's simulated WeChat.
 const simulatedWeChat = simulatedWeChatOn(SIMULATED_WECHAT, currentAppId()) ? createSimulatedWeChat(SERVER) : undefined
 
+// The simulated WeChat answers login/checkSession; requests and storage stay WeChat's own.
+const guardWx = simulatedWeChat
+  ? { ...simulatedWeChat.wx, request: wx.request, getStorageSync: wx.getStorageSync, setStorageSync: wx.setStorageSync, removeStorageSync: wx.removeStorageSync }
+  : undefined
+
 App({
   simulatedWeChat,
+  // The guard keeps the companion's session token: it sends it on /open-data and on guard.request, and logs in again when it expires.
   sessionGuard: createSessionGuard({
-    ...(simulatedWeChat ? { wx: simulatedWeChat.wx } : {}),
-    send: (payload) => post('/open-data', payload),
-    sendLogin: (code) => post('/login', { code }),
+    ...(guardWx ? { wx: guardWx } : {}),
+    url: `${SERVER}/open-data`,
+    loginUrl: `${SERVER}/login`,
   }),
   onShow() {
-    // Warms the session; logs in only when checkSession fails, so it never rotates a valid key.
+    // Logs in only without a session token, or when checkSession fails: it never rotates a valid key.
     void this.sessionGuard.prepare()
   },
 })

@@ -3,13 +3,14 @@
  * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/) and, on the
  * same port, serves that simulated WeChat's client side under /dev-wechat (development only); with them,
  * it talks to the real WeChat API and refuses /dev-wechat. Every reply after a code exchange carries a
- * token; open-data requests send it back as `Authorization: Bearer …`, which is how the server knows
- * whose key to use for flag '1'.
+ * session token the companion signs itself (`sessionSecret`); requests send it back as
+ * `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1', and what
+ * guards the app's own route `/me`.
  */
-import { randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } from '../server'
+import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, requireSession } from '../server'
 import { systemClock } from '../miniprogram_npm_src/clock'
 import { createDevWeChatHandler, isDevWeChatPath, refuseDevWeChat } from '../simulator/dev-wechat-http'
 import { FakeWeChatApi } from '../simulator/fake-wechat-api'
@@ -26,6 +27,10 @@ export interface ExampleServerOptions {
   /** The simulated WeChat's policies when `wechat` is not given. */
   policies?: Policies
   fetch?: typeof fetch
+  /** Signs the session tokens; a random one per start by default (a restart then expires every session). */
+  sessionSecret?: string
+  /** Session token lifetime, seconds (default 1 day). */
+  sessionLifetimeSeconds?: number
 }
 
 export async function startExampleServer(options: ExampleServerOptions = {}) {
@@ -40,19 +45,24 @@ export async function startExampleServer(options: ExampleServerOptions = {}) {
     fake = new FakeWeChatApi(wechat, appId, appSecret)
   }
   const baseUrl = fake ? await fake.start() : undefined
-  const tokens = new Map<string, string>()
+  const session = { sessionSecret: options.sessionSecret || randomBytes(32).toString('hex'), sessionLifetimeSeconds: options.sessionLifetimeSeconds }
   const store = new MemoryStore()
   const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store })
-  const companion = createHttpHandler(handler, {
-    identify: (req) => tokens.get(String(req.headers.authorization || '').replace(/^Bearer /, '')),
-    onLogin: (openid) => {
-      const token = randomBytes(16).toString('hex')
-      tokens.set(token, openid)
-      return { token }
-    },
-  })
+  const companion = createHttpHandler(handler, session)
+  const signedIn = requireSession(session)
+  const me = (req: IncomingMessage, res: ServerResponse) => {
+    // The app's own business route: only for a valid session; the guard re-logs in on the 401.
+    const openid = signedIn(req, res)
+    if (!openid) return
+    const userId = createHash('sha256').update(openid).digest('hex').slice(0, 12)
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ ok: true, user: { id: userId } }))
+  }
   const devWeChat = wechat ? createDevWeChatHandler(wechat, { loseServerKey: () => store.delete(OPENID) }) : refuseDevWeChat
-  const server = createServer((req, res) => (isDevWeChatPath(req.url) ? devWeChat(req, res) : companion(req, res)))
+  const server = createServer((req, res) => {
+    if (isDevWeChatPath(req.url)) return void devWeChat(req, res)
+    if ((req.url || '').split('?')[0] === '/me') return me(req, res)
+    return void companion(req, res)
+  })
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

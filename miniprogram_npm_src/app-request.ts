@@ -1,66 +1,50 @@
 import type { AppSession } from './app-session'
 import { Deadline } from './deadline'
-import { SessionGuardError, isGuardError } from './errors'
+import { SessionGuardError } from './errors'
 import type { TimerQueue } from './timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from './wx-api'
 
-/** Logins in a row whose fresh token the server refused at once, before requests stop asking for more. */
+/** Fresh tokens in a row that the server refused at once, before requests stop logging in for a while. */
 export const RELOGIN_LIMIT = 3
-/** After that many, requests log in again only once this long has passed. */
-export const RELOGIN_COOLDOWN_MS = 60000
+export const RELOGIN_PAUSE_MS = 60000
 
-export interface AppRequestDeps {
-  wx: WxLike
-  session: AppSession
-  timers: TimerQueue
-  /** Bound in ms on all login waits of one call, and on each wx.request unless the caller gives its own. */
-  timeout: number
-  /** The guard's shared login; resolves by the deadline, never rejects. */
-  login(deadline: Deadline): Promise<unknown>
-}
-
-type Sent = { res: WxResponse; generation: number }
-
-function failure(code: 'TIMEOUT' | 'INVALID_ARGUMENT', errMsg: string): SessionGuardError & { errMsg: string } {
-  return Object.assign(new SessionGuardError(code, errMsg), { errMsg })
-}
+/** A response, and the token the request carried. */
+type Sent = { res: WxResponse; token: string | undefined }
 
 /**
  * guard.request: the app's own API call with the session token attached. A refused token costs one
  * shared login, and the request is replayed once with the new token; whatever the replay gets is the answer.
  */
-export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptions) => Promise<WxResponse> {
-  const { wx, session, timers } = deps
-  const clock = timers.clock
+export function createAppRequest(
+  wx: WxLike,
+  session: AppSession,
+  timers: TimerQueue,
+  /** Bound in ms on all login waits of one call, and on each wx.request unless the caller gives its own. */
+  timeout: number,
+  /** The guard's shared login; resolves by the deadline, never rejects. */
+  login: (deadline: Deadline) => Promise<unknown>,
+): (options: WxRequestOptions) => Promise<WxResponse> {
+  // A server that refuses every token would otherwise cost a login per request, each one a chance to rotate the key.
   let strikes = 0
   let struckAt = 0
-  const mayLogin = () => strikes < RELOGIN_LIMIT || clock.now() - struckAt >= RELOGIN_COOLDOWN_MS
 
   /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
   function send(options: WxRequestOptions): Promise<Sent> {
-    const generation = session.generation
-    const own = options.timeout
-    const ms = typeof own === 'number' && own > 0 && own <= 2147483647 ? own : deps.timeout
+    const token = session.token()
+    const own = options.timeout as number
+    const ms = own > 0 && own < 2 ** 31 ? own : timeout
     const bound = Deadline.after(ms, timers)
     const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: ms })
+    // Times out as 'request:fail timed out', a TIMEOUT SessionGuardError with an errMsg like wx's.
     return bound
-      .race(sending, 'request')
-      .then(
-        (res) => ({ res, generation }),
-        (error: unknown) => {
-          throw isGuardError(error, 'TIMEOUT') ? failure('TIMEOUT', 'request:fail timeout') : error
-        },
-      )
+      .race(sending, 'request:fail')
+      .then((res) => ({ res, token }))
       .finally(() => bound.finish())
   }
 
-  async function request(input: WxRequestOptions): Promise<WxResponse> {
-    if (!input || typeof input !== 'object' || typeof input.url !== 'string' || !input.url) {
-      throw failure('INVALID_ARGUMENT', 'request:fail options.url must be a non-empty string')
-    }
-    // The promise is the one answer: wx's own callbacks would fire once per attempt.
-    const { success: _s, fail: _f, complete: _c, ...options } = input
-    const deadline = Deadline.after(deps.timeout, timers)
+  async function request(options: WxRequestOptions): Promise<WxResponse> {
+    if (!(options && typeof options.url === 'string' && options.url)) throw new SessionGuardError('INVALID_ARGUMENT', 'request:fail invalid url')
+    const deadline = Deadline.after(timeout, timers)
     try {
       return await attempt(options, deadline)
     } finally {
@@ -68,35 +52,36 @@ export function createAppRequest(deps: AppRequestDeps): (options: WxRequestOptio
     }
   }
 
+  /**
+   * At most one login per call, before sending when there is no token or after a refusal, and at most
+   * one replay: nothing loops. After RELOGIN_LIMIT logins in a row whose token was refused at once,
+   * requests log in again only after RELOGIN_PAUSE_MS. Logins also keep the guard's rate budget and holds.
+   */
   async function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
     let loggedIn = false
-    if (session.missing() && mayLogin()) {
-      loggedIn = true
-      await deps.login(deadline)
+    const loginOnce = async () => {
+      if (session.missing() && !loggedIn && (strikes < RELOGIN_LIMIT || timers.clock.now() - struckAt >= RELOGIN_PAUSE_MS)) {
+        loggedIn = true
+        await login(deadline)
+      }
     }
-    const first = await send(options)
-    if (!session.expired(first.res)) {
-      strikes = 0
-      return first.res
+    await loginOnce()
+    let sent = await send(options)
+    let refused = session.expired(sent.res)
+    if (refused) {
+      // Only the first request to see this token refused drops it; the others find it gone or replaced.
+      if (sent.token) session.drop(sent.token)
+      await loginOnce()
+      const token = session.token()
+      // Replayed once, and only with another token than the refused one; whatever the replay gets is the answer.
+      if (token && token !== sent.token) refused = session.expired((sent = await send(options)).res)
     }
-    // Only the first request to see this token refused drops it; the others find it gone or replaced.
-    session.drop(first.generation)
-    if (session.missing()) {
-      if (loggedIn || !mayLogin()) return refused(first.res, loggedIn)
-      loggedIn = true
-      await deps.login(deadline)
-    }
-    if (!session.token()) return first.res
-    const second = await send(options)
-    return session.expired(second.res) ? refused(second.res, loggedIn) : ((strikes = 0), second.res)
-  }
-
-  function refused(res: WxResponse, afterLogin: boolean): WxResponse {
-    if (afterLogin) {
+    if (!refused) strikes = 0
+    else if (loggedIn) {
       strikes++
-      struckAt = clock.now()
+      struckAt = timers.clock.now()
     }
-    return res
+    return sent.res
   }
 
   return request

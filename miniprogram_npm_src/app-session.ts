@@ -21,24 +21,21 @@ export interface SessionOptions {
 
 /** The app's own login state, as the guard keeps it. */
 export interface AppSession {
-  /** Changes with every new or dropped token, so a caller can tell whether the token it sent is still current. */
-  generation: number
-  /** Set once a login succeeded without a token: this server issues none, so lacking one is no reason to log in. */
-  tokenless: boolean
   /** The current token, unless the lifetime the server gave has run out. */
   token(): string | undefined
   /** `{ [header]: 'Bearer <token>' }`, or nothing without a token. */
   headers(): Record<string, string>
   /** The app wants a login before its next request: no token, and a server that issues them. */
   missing(): boolean
-  /** Takes the token a reply carries, if any. */
-  take(reply: unknown): boolean
-  /** A login the server confirmed: its token, or the news that this server issues none. */
-  loggedIn(reply: unknown): void
+  /**
+   * Takes the token a reply carries, if any. `confirmed`: the reply confirms a login, so carrying no
+   * token means this server issues none, and lacking one is then no reason to log in.
+   */
+  take(reply: unknown, confirmed?: boolean): void
   /** Whether a response says the token was refused. */
   expired(res: WxResponse): boolean
-  /** Drops the token, but only if it is still the one of `generation`: a newer token stays. */
-  drop(generation?: number): void
+  /** Drops the token if it is still `refused` (default: whatever it is); a newer one stays. */
+  drop(refused?: string): void
 }
 
 interface Stored {
@@ -49,20 +46,12 @@ interface Stored {
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
-export function defaultFromReply(reply: unknown): SessionGrant | undefined {
-  const { token, expiresIn } = (reply || {}) as SessionGrant
-  return typeof token === 'string' && token ? { token, expiresIn } : undefined
-}
+/** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
+export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
 
 export function defaultIsExpired(res: WxResponse): boolean {
   const body = (res && res.data) as { ok?: unknown; reason?: unknown } | undefined
   return res.statusCode === 401 || (!!body && body.ok === false && body.reason === 'SESSION_EXPIRED')
-}
-
-function option<T>(value: T | undefined, fallback: T, type: string, name: string): T {
-  if (value === undefined) return fallback
-  if (typeof value !== type || value === '') throw new SessionGuardError('CONFIG', `session.${name} must be a ${type}`)
-  return value
 }
 
 /** Storage and app callbacks may throw; neither may break a login. */
@@ -74,46 +63,60 @@ function attempt<T>(fn: () => T): T | undefined {
   }
 }
 
+interface State {
+  stored?: Stored
+  tokenless: boolean
+}
+
+const states = new WeakMap<WxLike, Map<string, State>>()
+
+/** Guards on one wx share its login, so they share the token it yields too (per storage key). */
+function shared(wx: WxLike, key: string): State {
+  let byKey = states.get(wx)
+  if (!byKey) states.set(wx, (byKey = new Map()))
+  let state = byKey.get(key)
+  // Whatever storage holds counts only if it has a string token (token() checks).
+  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false }))
+  return state
+}
+
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
 export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
+  // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
-  if (typeof options !== 'object' && !off) throw new SessionGuardError('CONFIG', 'session must be an object or false')
-  const given = (options || {}) as SessionOptions
-  const fromReply = option(given.fromReply, off ? () => undefined : defaultFromReply, 'function', 'fromReply')
-  const isExpired = option(given.isExpired, defaultIsExpired, 'function', 'isExpired')
-  const header = option(given.header, 'Authorization', 'string', 'header')
-  const key = option(given.storageKey, DEFAULT_STORAGE_KEY, 'string', 'storageKey')
-  let stored = off ? undefined : (attempt(() => wx.getStorageSync && wx.getStorageSync(key)) as Stored | undefined)
-  if (!stored || typeof stored.token !== 'string' || !stored.token) stored = undefined
+  const given = options || {}
+  const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
+  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+    throw new SessionGuardError('CONFIG', 'invalid session option')
+  }
+  const state = off ? { tokenless: true } : shared(wx, key)
 
   const save = (value: Stored | undefined) => {
-    stored = value
-    session.generation++
-    attempt(() => (value ? wx.setStorageSync && wx.setStorageSync(key, value) : wx.removeStorageSync && wx.removeStorageSync(key)))
+    state.stored = value
+    // A wx without storage throws here too, and the session lives in memory only.
+    attempt(() => (value ? (wx.setStorageSync as (key: string, value: unknown) => void)(key, value) : (wx.removeStorageSync as (key: string) => void)(key)))
   }
 
   const session: AppSession = {
-    generation: 0,
-    tokenless: off,
-    token: () => (stored && !(typeof stored.expiresAt === 'number' && now() >= stored.expiresAt) ? stored.token : undefined),
+    token() {
+      const { stored } = state
+      return stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined
+    },
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
     },
-    missing: () => !session.tokenless && !session.token(),
-    take(reply) {
-      const grant = attempt(() => fromReply(reply))
-      if (!grant || typeof grant.token !== 'string' || !grant.token) return false
-      const { token, expiresIn } = grant
-      save(typeof expiresIn === 'number' && expiresIn > 0 ? { token, expiresAt: now() + expiresIn * 1000 } : { token })
-      return true
-    },
-    loggedIn(reply) {
-      session.tokenless = !session.take(reply)
+    missing: () => !state.tokenless && !session.token(),
+    take(reply, confirmed) {
+      const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
+      const carried = typeof token === 'string' && !!token
+      if (carried) save({ token, expiresAt: (expiresIn as number) > 0 ? now() + (expiresIn as number) * 1000 : undefined })
+      if (confirmed) state.tokenless = !carried
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
-    drop(generation = session.generation) {
-      if (generation === session.generation && stored) save(undefined)
+    drop(refused) {
+      const { stored } = state
+      if (stored && (refused === undefined || refused === stored.token)) save(undefined)
     },
   }
   return session

@@ -4,8 +4,7 @@ import { SessionGuardError } from './errors'
 import type { GuardEvent } from './events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from './protocol'
-import { sessionTransport } from './session-transport'
-import type { WxLike } from './wx-api'
+import { wxPostJson, type WxLike } from './wx-api'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -48,8 +47,11 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
   const { classify = classifyDefaultReply, onEvent } = options
+  const { url, loginUrl } = options
   const app = createAppSession(api, options.session)
-  const { send, sendLogin } = sessionTransport(options, api, app, timeout)
+  // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
+  const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
+  const send = options.send || (url ? (payload: Record<string, string>) => post(url, payload) as Promise<R> : undefined)
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   return {
     api,
@@ -58,7 +60,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
     timeout,
     holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
     send,
-    sendLogin,
+    sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }) : undefined),
     fields: options.fields,
     classify(reply) {
       try {

@@ -5,7 +5,7 @@ import type { PhoneCodeData } from './detail'
 import { reasonOf, startPhase } from './login-phase'
 import { failed, type Outcome } from './outcome'
 import type { ReplyKind } from './protocol'
-import { sendPayload } from './send-payload'
+import { payloadOf, sendPayload } from './send-payload'
 import type { WxSession } from './wx-session'
 
 export interface PhoneCodeTap<R> {
@@ -34,7 +34,7 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
     for (;;) {
       if (!triedToken && config.app.token() !== undefined) {
         triedToken = true
-        const reply = await sendPayload(config, tap.send, { ...tap.data, code: '', sessionKeyValidFlag: '1' }, deadline)
+        const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline)
         const kind = config.classify(reply)
         if (config.emit) config.emit({ type: 'reply', carriesCode: false, kind })
         // The server no longer knows the token: it redeemed nothing, so a login code in this same tap serves.

@@ -12,14 +12,12 @@
 import type { GuardConfig, Send } from './config'
 import type { Deadline } from './deadline'
 import type { OpenData } from './detail'
+import { isGuardError } from './errors'
 import { established, reasonOf, startPhase, type PhaseResult } from './login-phase'
 import type { Release } from './login-gate'
 import { failed, retry, type Outcome } from './outcome'
-import { sendPayload } from './send-payload'
+import { payloadOf, sendPayload } from './send-payload'
 import type { WxSession } from './wx-session'
-
-/** A hold outlives the call by at most one more timeout: the hard cap for a request that never settles. */
-const holdCap = (tap: Tap<unknown>) => Math.max(1, tap.deadline.remaining()) + tap.config.timeout
 
 export interface Tap<R> {
   session: WxSession
@@ -42,7 +40,7 @@ export async function deliver<R>(tap: Tap<R>, held?: Release): Promise<Outcome<R
       const result = await deadline.race(phase.done, 'login in flight')
       return established(result) ? await sendValid(tap, arrival, false) : await afterFailedPhase(tap, result)
     }
-    release = release || session.gate.hold(holdCap(tap))
+    release = release || session.gate.hold()
     const arrival = session.logins
     // needsLogin is not consulted: the data is sealed already, and flag '1' either works or recovers.
     // A checkSession that says nothing ('unknown') is no reason to log in and rotate a valid key.
@@ -64,13 +62,15 @@ export async function deliver<R>(tap: Tap<R>, held?: Release): Promise<Outcome<R
 /** Sends data with flag '1' under a hold, and recovers once if the server's key turns out missing or stale. */
 async function sendValid<R>(tap: Tap<R>, arrival: number, recovered: boolean, held?: Release): Promise<Outcome<R>> {
   const { session, config, deadline } = tap
-  const release = held || (await session.holdAfterLogin(deadline, holdCap(tap)))
+  const release = held || (await session.holdAfterLogin(deadline))
   let reply: unknown
   try {
     // The hold lasts until the request settles, not until we stop waiting: a request that may
     // still reach the server must not have a login rotate the key under its decrypt.
-    reply = await sendPayload(config, tap.send, { ...tap.data, code: '', sessionKeyValidFlag: '1' }, deadline, release)
+    reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline, release)
   } catch (error) {
+    // We stopped waiting; the request may still be out. One more timeout, on a real timer, is its hard cap.
+    if (isGuardError(error, 'TIMEOUT')) session.timers.after(config.timeout, release)
     return failed(reasonOf(error), error)
   }
   const kind = config.classify(reply)

@@ -10,11 +10,14 @@ export type SessionGuardErrorCode =
 export class SessionGuardError extends Error {
   readonly code: SessionGuardErrorCode
   readonly cause?: unknown
+  /** The message again, where wx's own failures keep theirs: code that reads `err.errMsg` works for both. */
+  readonly errMsg: string
 
   constructor(code: SessionGuardErrorCode, message: string, cause?: unknown) {
     super(message)
     this.name = 'SessionGuardError'
     this.code = code
+    this.errMsg = message
     if (cause !== undefined) this.cause = cause
   }
 }

@@ -32,7 +32,7 @@ export interface SessionGuardOptions<R = unknown> {
   onEvent?: EventListener
   /** Time source; tests pass a virtual clock. */
   clock?: Clock
-  /** The app's own session token: read from replies, sent as `Bearer`, persisted; `false` turns it off. */
+  /** The app's own session token: read from replies, sent as `Bearer`, persisted; `false` for an app without one. */
   session?: SessionOptions | false
 }
 

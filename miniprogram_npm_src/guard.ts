@@ -33,8 +33,8 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       const deadline = Deadline.after(config.timeout, session.timers)
       return login(deadline).finally(() => deadline.finish())
     },
-    request: createAppRequest({ wx: config.api, session: app, timers: session.timers, timeout: config.timeout, login }),
-    token: () => app.token(),
+    request: createAppRequest(config.api, app, session.timers, config.timeout, login),
+    token: app.token,
     logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
     openData(fetch, send) {

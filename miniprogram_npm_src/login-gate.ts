@@ -15,17 +15,18 @@ export class LoginGate {
 
   constructor(private readonly timers: TimerQueue) {}
 
-  hold(maxMs: number): Release {
+  /** Without `maxMs` the holder must release it itself (the guard's own calls do, in `finally`). */
+  hold(maxMs?: number): Release {
     this.count++
     let released = false
     const release = () => {
       if (released) return
       released = true
-      cancel()
+      if (cancel) cancel()
       this.count--
       if (this.count === 0) this.wake()
     }
-    const cancel = this.timers.after(maxMs, release)
+    const cancel = maxMs === undefined ? undefined : this.timers.after(maxMs, release)
     return release
   }
 

@@ -3,7 +3,7 @@ import { Deadline } from './deadline'
 import type { OpenData, PhoneCodeData } from './detail'
 import { isGuardError } from './errors'
 import type { ReplyKind } from './protocol'
-import { sendPayload } from './send-payload'
+import { payloadOf, sendPayload } from './send-payload'
 import { wxLogin } from './wx-api'
 import type { WxSession } from './wx-session'
 
@@ -96,10 +96,10 @@ async function runPhase<R>(
     } else {
       let settled!: () => void
       request.settled = new Promise<void>((resolve) => (settled = resolve))
-      reply = await sendPayload(config, route.send, { ...route.data, code, sessionKeyValidFlag: '0' }, deadline, () => settled())
+      reply = await sendPayload(config, route.send, payloadOf(route.data, code, '0'), deadline, () => settled())
     }
     const replyKind = config.classify(reply)
-    if (route === 'login') config.app[replyKind === 'ok' ? 'loggedIn' : 'take'](reply)
+    if (route === 'login') config.app.take(reply, replyKind === 'ok')
     if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
     return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {

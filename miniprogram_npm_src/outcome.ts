@@ -54,4 +54,4 @@ export function failed<R>(reason: FailureReason, error?: unknown, reply?: unknow
 export const retry = <R>(reason: RetryReason): Outcome<R> => ({ status: 'retry', reason })
 
 /** What guard.login() ends with: the server confirmed the new code, or why not. */
-export type LoginOutcome = { status: 'ok' } | Extract<PrepareOutcome, { status: 'failed' }>
+export type LoginOutcome = { status: 'ok'; loggedIn: true } | Extract<PrepareOutcome, { status: 'failed' }>

@@ -1,28 +1,23 @@
 import type { GuardConfig } from './config'
 import { Deadline } from './deadline'
 import { phaseFailure } from './deliver'
-import { established, reasonOf, startPhase, type PhaseResult } from './login-phase'
+import { established, reasonOf, startPhase } from './login-phase'
 import type { LoginOutcome, PrepareOutcome } from './outcome'
 import type { WxSession } from './wx-session'
-
-function outcomeOf(result: PhaseResult): PrepareOutcome {
-  return established(result) ? { status: 'ok', loggedIn: true } : { status: 'failed', ...phaseFailure(result) }
-}
 
 /** guard.prepare: logs in only when the session is known to need it; never rotates a valid key. */
 export async function prepareSession<R>(session: WxSession, config: GuardConfig<R>): Promise<PrepareOutcome> {
   const deadline = Deadline.after(config.timeout, session.timers)
   try {
-    if (session.phase) return outcomeOf(await deadline.race(session.phase.done, 'login'))
-    // Without a session token the app's server does not know the user, whatever checkSession says.
-    if (!session.needsLogin && !config.app.missing()) {
+    // A login in flight is joined. Without a session token the app's server does not know the user,
+    // whatever checkSession says.
+    if (!session.phase && !session.needsLogin && !config.app.missing()) {
       const check = await session.checkSession(deadline, config.emit)
       // WeChat said nothing: logging in could rotate a valid key, so don't.
       if (check === 'unknown') return { status: 'failed', reason: 'TIMEOUT' }
       if (check === 'valid' && !session.needsLogin) return { status: 'ok', loggedIn: false }
     }
-    if (!config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
-    return outcomeOf(await deadline.race(startPhase(session, config, 'login').current.done, 'login'))
+    return await loginNow(session, config, deadline)
   } catch (error) {
     return { status: 'failed', reason: reasonOf(error), error }
   } finally {
@@ -35,7 +30,7 @@ export async function loginNow<R>(session: WxSession, config: GuardConfig<R>, de
   if (!session.phase && !config.sendLogin) return { status: 'failed', reason: 'NO_LOGIN_ROUTE' }
   try {
     const result = await deadline.race(startPhase(session, config, 'login').current.done, 'login')
-    return established(result) ? { status: 'ok' } : { status: 'failed', ...phaseFailure(result) }
+    return established(result) ? { status: 'ok', loggedIn: true } : { status: 'failed', ...phaseFailure(result) }
   } catch (error) {
     return { status: 'failed', reason: reasonOf(error), error }
   }

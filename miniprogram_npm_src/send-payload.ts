@@ -1,7 +1,22 @@
 import type { GuardConfig, Send } from './config'
 import type { Deadline } from './deadline'
-import { renameFields, type OpenDataPayload } from './protocol'
+import type { OpenData, PhoneCodeData } from './detail'
+import { renameFields, type OpenDataPayload, type SessionKeyValidFlag } from './protocol'
 import { redactRecord } from './redact'
+
+/**
+ * The thread's payload for `data`, built field by field: one object shape on the hot path (a spread
+ * of details of varying shapes cost more than everything else a tap does), and no absent field.
+ */
+export function payloadOf(data: OpenData | PhoneCodeData, code: string, sessionKeyValidFlag: SessionKeyValidFlag): OpenDataPayload {
+  const payload: OpenDataPayload = { code, sessionKeyValidFlag }
+  const { iv, encryptedData } = data as Partial<OpenData>
+  if (iv !== undefined) payload.iv = iv
+  if (encryptedData !== undefined) payload.encryptedData = encryptedData
+  if (data.phoneCode !== undefined) payload.phoneCode = data.phoneCode
+  if (data.cloudID !== undefined) payload.cloudID = data.cloudID
+  return payload
+}
 
 /**
  * One open-data request, bounded by the call's deadline; diagnostics see it redacted. `onSettled`
@@ -20,7 +35,7 @@ export function sendPayload<R>(
   let sent: Promise<unknown>
   try {
     // A reply that carries a session token renews it, even one that comes after the deadline.
-    sent = Promise.resolve(send(renameFields(payload, config.fields))).then((reply) => (config.app.take(reply), reply))
+    sent = Promise.resolve(send(config.fields ? renameFields(payload, config.fields) : (payload as unknown as Record<string, string>))).then((reply) => (config.app.take(reply), reply))
   } catch (error) {
     sent = Promise.reject(error)
   }

@@ -8,10 +8,8 @@ export interface WxLike {
     fail?: (err: { errMsg?: string; errno?: number }) => void
   }): unknown
   checkSession(options: { success?: (res: unknown) => void; fail?: (err: unknown) => void }): unknown
-  request?(options: WxRequestOptions & {
-    success?: (res: WxResponse) => void
-    fail?: (err: { errMsg?: string; errno?: number }) => void
-  }): unknown
+  /** wx.request; typed loosely so WeChat's own `wx` (miniprogram-api-typings) fits. */
+  request?(options: never): unknown
   /** Where the app session's token persists; each is optional and may throw. */
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, value: unknown): void
@@ -69,8 +67,9 @@ export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
 /** wx.request as a promise: resolves with its success result for any HTTP status, rejects with its fail result. */
 export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResponse> {
   return new Promise((resolve, reject) => {
-    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'url, loginUrl and request() need wx.request')
-    wx.request({ ...options, success: resolve, fail: (err) => reject(err || { errMsg: 'request:fail' }) })
+    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
+    // The promise is the one answer: a caller's own callbacks would fire once per attempt.
+    ;(wx.request as (options: object) => unknown)({ ...options, success: resolve, fail: reject })
   })
 }
 

@@ -98,11 +98,11 @@ export class WxSession {
   }
 
   /** Waits out a login in flight, then takes a hold in the same tick, so none can start until released. */
-  async holdAfterLogin(deadline: Deadline, capMs = Math.max(1, deadline.remaining())): Promise<Release> {
+  async holdAfterLogin(deadline: Deadline): Promise<Release> {
     while (this.phase && this.phase.invoked) {
       await deadline.race(this.phase.settled, 'login in flight')
     }
-    return this.gate.hold(capMs)
+    return this.gate.hold()
   }
 
   /** Resolves in the tick a login may be invoked: no hold left, no wx.login awaiting its callback, a rate slot claimed. */

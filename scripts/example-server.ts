@@ -4,10 +4,11 @@ import { describePolicies, policiesFrom } from '../simulator/policy-names'
 
 async function main(): Promise<void> {
   const policies = policiesFrom(process.argv.slice(2), process.env)
-  const { url, real } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, policies })
+  const { url, real } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, sessionSecret: process.env.SESSION_SECRET, policies })
   console.log(`session-guard companion on ${url} (${real ? 'real WeChat API' : 'simulated WeChat API'})`)
-  console.log('  POST /login      { code }                                         → { ok, token }')
+  console.log('  POST /login      { code }                                         → { ok, token, expiresIn }')
   console.log('  POST /open-data  { code, sessionKeyValidFlag, iv, encryptedData } → { ok, data } | { ok: false, reason }')
+  console.log('  GET  /me         Authorization: Bearer <token>                    → { ok, user } | 401 { ok: false, reason: SESSION_EXPIRED }')
   if (real) {
     console.log('  /dev-wechat/*    refused: the simulated WeChat is off while WX_APPID/WX_SECRET are set')
     return

@@ -3,10 +3,10 @@ import { BoundedStore } from './bounded-store'
 import { createCodeExchange } from './code-exchange'
 import { configError } from './errors'
 import { nonNegativeInteger, positiveFinite, positiveInteger } from './options'
-import { parsePayload, isString, type ParsedPayload } from './payload'
+import { parsePayload, isString } from './payload'
 import { createPhoneCodeRedeemer } from './phone-code'
 import { reporter, type ErrorHook } from './report'
-import { openSealed } from './sealed-data'
+import { createDataOpener } from './ways-to-data'
 import { MemoryStore, type SessionKeyStore, type StoredKeys } from './store'
 import { createWeChatApi, type WeChatApi } from './wechat-api'
 
@@ -79,7 +79,7 @@ function configure(options: OpenDataHandlerOptions) {
 export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenDataHandler {
   const { api, store, sealing, now, report } = configure(options)
   const exchange = createCodeExchange(store, api, now, report)
-  const redeemPhoneCode = createPhoneCodeRedeemer(store, api, now, report)
+  const serve = createDataOpener(sealing, createPhoneCodeRedeemer(store, api, now, report), now, report)
 
   async function keysAfter(exchanged: { openid: string; sessionKey: string }): Promise<StoredKeys> {
     try {
@@ -90,31 +90,6 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
       report(error, { stage: 'store.get', openid: exchanged.openid })
     }
     return { current: exchanged.sessionKey, rotatedAt: now() }
-  }
-
-  async function serve(p: ParsedPayload, openid: string, keys: StoredKeys | undefined, context: OpenDataContext): Promise<Reply> {
-    let failure: string | undefined
-    if (p.sealed) {
-      const opened = keys ? openSealed(keys, p.sealed, sealing, now()) : { reason: 'SESSION_KEY_MISSING' as const }
-      if ('data' in opened) return { ok: true, data: opened.data, source: 'decrypt' }
-      if (opened.reason !== 'SESSION_KEY_MISSING' && opened.reason !== 'DECRYPT_FAILED') return { ok: false, reason: opened.reason }
-      failure = opened.reason
-    }
-    if (p.phoneCode) {
-      const redeemed = await redeemPhoneCode(p.phoneCode, openid)
-      if ('data' in redeemed) return { ok: true, data: { ...redeemed.data }, source: 'phone-code' }
-      if ('reason' in redeemed) return { ok: false, reason: redeemed.reason }
-      failure = failure || 'PHONE_CODE_REJECTED'
-    }
-    if (p.cloudID && context.openCloudID) {
-      try {
-        return { ok: true, data: await context.openCloudID(p.cloudID), source: 'cloud-id' }
-      } catch (error) {
-        report(error, { stage: 'cloudID', openid })
-        failure = failure || 'WECHAT_UNAVAILABLE'
-      }
-    }
-    return { ok: false, reason: failure || 'BAD_INPUT' }
   }
 
   return {

@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http'
-import { withDeadline } from './deadline'
-import { configError, ServerError } from './errors'
 import type { HandlerResult, OpenDataHandler } from './handler'
+import { createHttpIdentity } from './http-identity'
 import { positiveInteger } from './options'
 import { BodyError, type BodyLimits } from './read-body'
 import { reporter, type ErrorHook, type Report } from './report'
-import { bearerToken, createSessionTokens, type SessionTokens } from './session-token'
 
 export interface HttpAdapterOptions {
   /**
@@ -52,43 +50,19 @@ function answer(status: number, body: Record<string, unknown>, headers: Record<s
 
 /** Everything about the companion's two routes that does not depend on the framework. */
 export function createHttpCore(handler: OpenDataHandler, options: HttpAdapterOptions) {
-  if (!options.identify && !options.sessionSecret) {
-    throw configError('createHttpHandler needs identify (your own auth) or sessionSecret (tokens the companion issues): flag-1 requests could never be served')
-  }
-  if (options.identify && options.sessionSecret) throw configError('pass identify or sessionSecret, not both')
-  const tokens: SessionTokens | undefined = options.sessionSecret
-    ? createSessionTokens({ sessionSecret: options.sessionSecret, sessionLifetimeSeconds: options.sessionLifetimeSeconds, now: options.now })
-    : undefined
   const loginPath = options.paths?.login ?? '/login'
   const openDataPath = options.paths?.openData ?? '/open-data'
   const limits: BodyLimits = {
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, 128 * 1024),
     bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
   }
-  const hookTimeoutMs = positiveInteger('hookTimeoutMs', options.hookTimeoutMs, 3000)
   const report: Report = reporter(options.onError)
-  const hookTimeout = (name: string) => () => new ServerError('TIMEOUT', `${name} timed out`)
-
-  async function identify(req: CoreRequest): Promise<string | undefined> {
-    if (tokens) return tokens.verify(bearerToken(req.raw.headers.authorization))
-    try {
-      const openid = await withDeadline(() => options.identify?.(req.raw), hookTimeoutMs, hookTimeout('identify'))
-      return typeof openid === 'string' && openid.length > 0 ? openid : undefined
-    } catch (error) {
-      report(error, { stage: 'identify' })
-      return undefined
-    }
-  }
-
-  async function loginFields(openid: string): Promise<Record<string, unknown>> {
-    const extra = options.onLogin ? await withDeadline(() => options.onLogin?.(openid), hookTimeoutMs, hookTimeout('onLogin')) : undefined
-    return { ...(extra || {}), ...(tokens ? tokens.issue(openid) : {}) }
-  }
+  const { identify, loginFields, tokens } = createHttpIdentity(options, report)
 
   async function route(req: CoreRequest, body: unknown): Promise<HandlerResult> {
     if (req.path === loginPath) return handler.login(body)
     const needsIdentity = !!body && typeof body === 'object' && (body as { sessionKeyValidFlag?: unknown }).sessionKeyValidFlag === '1'
-    return handler.openData(body, needsIdentity ? await identify(req) : undefined)
+    return handler.openData(body, needsIdentity ? await identify(req.raw) : undefined)
   }
 
   /** Serialised before anything is written: a reply JSON cannot express is a 500, not a crash. */

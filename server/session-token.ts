@@ -42,7 +42,8 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
 
   return {
     issue(openid) {
-      const body = `${VERSION}.${base64url(openid)}.${Math.floor(now() / 1000) + lifetime}`
+      // Rounded up: a token is never valid for less than its lifetime.
+      const body = `${VERSION}.${base64url(openid)}.${Math.ceil(now() / 1000 + lifetime)}`
       return { token: `${body}.${base64url(sign(body))}`, expiresIn: lifetime }
     },
     verify(token) {

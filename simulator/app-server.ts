@@ -59,7 +59,9 @@ export class AppServer {
   }
 
   /** The wx pieces this side provides: request (to the business route) and storage. */
-  readonly wx: Required<Pick<WxLike, 'request' | 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>> = {
+  readonly wx: Required<Pick<WxLike, 'getStorageSync' | 'setStorageSync' | 'removeStorageSync'>> & {
+    request(options: WxRequestOptions & { success?: (res: WxResponse) => void }): void
+  } = {
     request: (options) => {
       // The request reaches the server after one hop, and the response comes back after another.
       this.later('app request', () => {

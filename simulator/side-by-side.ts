@@ -83,6 +83,8 @@ export interface TapResult {
   status: string
   /** For a failed guard tap: did one more tap, right after the outcome, go through? */
   retapOk?: boolean
+  /** The world changed (expiry, key loss, a failing WeChat call) while that re-tap was under way. */
+  retapDisturbed?: boolean
 }
 
 export interface ScenarioResult {

@@ -83,7 +83,10 @@ describe('time the guard cannot be fooled by', () => {
   it('has no TIMEOUT spell after the device clock is set back an hour: a tap that needs a login still succeeds', async () => {
     const world = new World({ rotation: 'expired-only', expiredConsent: 'fresh-key' }, timed(LATENCIES), true)
     const guard = createSessionGuard<Reply>({ wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, clock: world.clock.device, timeout: 5000 })
-    for (const tag of ['a', 'b', 'c', 'd']) guard.invalidate(), await settle(world, guard.prepare()), void tag
+    for (let login = 0; login < 4; login++) {
+      guard.invalidate()
+      await settle(world, guard.prepare())
+    }
     world.clock.stepWall(-3600000)
     world.wechat.expire()
     expect(await settle(world, guard.getPhoneNumber(world.wechat.consent('e').detail))).toMatchObject({ status: 'ok' })

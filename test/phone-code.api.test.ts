@@ -252,7 +252,7 @@ describe('failures of WeChat calls other than the event carry their errno too', 
 
   it('keeps wx.request’s errno on NETWORK', async () => {
     const world = new World(POLICY, timed(LATENCIES), true)
-    const failing: SessionGuardOptions['wx'] = { ...world.wx, request: (options) => options.fail?.({ errMsg: 'request:fail timeout', errno: 5 }) }
+    const failing: SessionGuardOptions['wx'] = { ...world.wx, request: (options: { fail?: (err: object) => void }) => options.fail?.({ errMsg: 'request:fail timeout', errno: 5 }) }
     const guard = createSessionGuard<Reply>({ wx: failing, url: 'https://api.example.com/phone', clock: world.clock, timeout: 5000 })
     const outcome = await settle(world, guard.getPhoneNumber(world.wechat.consent('m').detail))
     expect(outcome).toMatchObject({ status: 'failed', reason: 'NETWORK', errno: 5 })

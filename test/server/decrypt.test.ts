@@ -44,6 +44,36 @@ describe('decryptOpenData', () => {
     expect(decryptOpenData(mangled)).toMatchObject({ nickName: 'Band' })
   })
 
+  it("repairs a '+' at either end of the base64, which became a space too", () => {
+    // Seal until the ciphertext starts (or ends) with '+': 1 in 64 each. The 45-byte plaintext makes
+    // 48 bytes of ciphertext, base64 without padding, so its last character can be '+' at all.
+    const sealedWith = (edge: (b64: string) => boolean) => {
+      for (let i = 0; i < 100_000; i++) {
+        const sessionKey = randomBytes(16).toString('base64')
+        const iv = randomBytes(16).toString('base64')
+        const encryptedData = sealOpenData(sessionKey, iv, { watermark: { appid: 'wxapp', timestamp: 1 } })
+        if (edge(encryptedData)) return { sessionKey, iv, encryptedData, appId: 'wxapp' }
+      }
+      throw new Error('no such sample')
+    }
+    const leading = sealedWith((b) => b.startsWith('+'))
+    const trailing = sealedWith((b) => b.endsWith('+'))
+    for (const sample of [leading, trailing]) {
+      const mangled = { ...sample, encryptedData: sample.encryptedData.replace(/\+/g, ' ') }
+      expect(decryptOpenData(mangled)).toMatchObject({ watermark: { appid: 'wxapp' } })
+    }
+  })
+
+  it('refuses a watermark dated in the future beyond a small skew when an age bound is set', () => {
+    const at = 1477314187 * 1000
+    expect(() => decryptOpenData({ ...OFFICIAL, maxAgeSeconds: 600, now: at - 3600 * 1000 })).toThrow(expect.objectContaining({ code: 'EXPIRED' }))
+    expect(decryptOpenData({ ...OFFICIAL, maxAgeSeconds: 600, now: at - 30 * 1000 })).toMatchObject({ nickName: 'Band' })
+  })
+
+  it.each([NaN, -1, Infinity, '60'])('refuses maxAgeSeconds %p with BAD_INPUT rather than passing everything', (maxAgeSeconds) => {
+    expect(() => decryptOpenData({ ...OFFICIAL, maxAgeSeconds: maxAgeSeconds as number, now: Date.now() })).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }))
+  })
+
   it('checks the watermark age only when asked', () => {
     expect(() => decryptOpenData({ ...OFFICIAL, maxAgeSeconds: 60, now: (1477314187 + 61) * 1000 })).toThrow(expect.objectContaining({ code: 'EXPIRED' }))
     expect(decryptOpenData({ ...OFFICIAL, maxAgeSeconds: 60, now: (1477314187 + 30) * 1000 })).toMatchObject({ nickName: 'Band' })

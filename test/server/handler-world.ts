@@ -18,7 +18,7 @@ export async function handlerWorld(options: Partial<OpenDataHandlerOptions> & { 
   const handler = createOpenDataHandler({ appId: APP_ID, api, now: () => clock.now(), ...handlerOptions, store })
   const code = () => new Promise<string>((resolve) => wechat.wx.login({ success: (r) => resolve(r.code as string) }))
   const exchanges = () => fake.calls.filter((c) => c === '/sns/jscode2session').length
-  return { clock, wechat, fake, store, api, handler, code, exchanges }
+  return { clock, wechat, fake, baseUrl, store, api, handler, code, exchanges }
 }
 
 export type HandlerWorld = Awaited<ReturnType<typeof handlerWorld>>

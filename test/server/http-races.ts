@@ -49,6 +49,8 @@ export async function runRaceOverHttp(
     const guard = createSessionGuard({ wx: world.wechat.wx, send, sendLogin: (code) => post('/login', { code }), timeout: 8000 })
     const results: TapResult[] = []
     const pending: Promise<unknown>[] = []
+    // Real time runs on under load: a scheduled world event can land in the middle of a re-tap.
+    const disturbances: number[] = []
 
     const tap = (fault?: Fault): Promise<TapResult> => {
       serverKey = world.fake.lastExchangedKey ?? serverKey
@@ -56,7 +58,8 @@ export async function runRaceOverHttp(
       if (fault) faults.push({ fault, encryptedData: consent.detail.encryptedData })
       const result: TapResult = {
         at: Date.now(),
-        avoidable: avoidable(world.wechat, serverKey, consent, fault),
+        // Under load a failing WeChat call armed for an earlier tap may still be waiting for this one.
+        avoidable: world.wechat.failNextLogins === 0 && world.wechat.failNextChecks === 0 && avoidable(world.wechat, serverKey, consent, fault),
         ok: false,
         status: 'pending',
       }
@@ -77,7 +80,12 @@ export async function runRaceOverHttp(
                   pending.push(
                     tap(event.fault).then(async (result) => {
                       results.push(result)
-                      if (!result.ok) result.retapOk = (await tap()).ok
+                      if (result.ok) return
+                      const start = Date.now()
+                      // A failing WeChat call armed earlier and not yet used will hit the re-tap: a disturbance too.
+                      const faultArmed = world.wechat.failNextLogins > 0 || world.wechat.failNextChecks > 0
+                      result.retapOk = (await tap()).ok
+                      result.retapDisturbed = faultArmed || disturbances.some((t) => t >= start)
                     }),
                   )
                   break
@@ -85,11 +93,13 @@ export async function runRaceOverHttp(
                   pending.push(guard.prepare())
                   break
                 case 'lose-key':
+                  disturbances.push(Date.now())
                   serverKey = undefined
                   world.fake.lastExchangedKey = undefined
                   pending.push(world.forget())
                   break
                 default:
+                  disturbances.push(Date.now())
                   applyToWeChat(event, world.wechat)
               }
               resolve()

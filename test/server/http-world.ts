@@ -36,11 +36,12 @@ export async function startHttpWorld(
   policies: Policies = { rotation: 'always', expiredConsent: 'expired-key' },
   later: Later = (_l, fn) => setTimeout(fn, 2),
   loggedIn = true,
+  extraEnv: Record<string, string> = {},
 ): Promise<HttpWorld> {
   const wechat = new WeChatModel(policies, systemClock, later, loggedIn)
   const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
   const base = await fake.start()
-  const env = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET }
+  const env = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET, ...extraEnv }
   const redis = mode === 'redis' ? await startRedis() : undefined
   const companions = await Promise.all(
     (mode === 'redis' ? [1, 2] : [1]).map(() => startCompanion(redis ? { ...env, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix } : env)),

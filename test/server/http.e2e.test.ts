@@ -68,5 +68,46 @@ const suite = (mode: 'memory' | 'redis') => {
   })
 }
 
+describeWithRedis()('session tokens across two processes sharing Redis and the secret', () => {
+  let setup: HttpWorld
+  beforeEach(async () => {
+    setup = await startHttpWorld('redis', undefined, undefined, true, { SESSION_SECRET: 'a-session-secret-of-at-least-32-chars' })
+  })
+  afterEach(() => setup.stop())
+
+  const post = (url: string, path: string, body: unknown, token?: string) =>
+    fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>)
+  const code = () => new Promise<string>((resolve) => setup.wechat.wx.login({ success: (r) => resolve(r.code as string) }))
+
+  it('accepts on one process the token the other issued, in both directions', async () => {
+    const [a, b] = setup.urls
+    const login = await post(a, '/login', { code: await code() })
+    expect(login).toMatchObject({ ok: true, token: expect.any(String), expiresIn: 86400 })
+    const first = setup.wechat.consent('on-b').detail
+    expect(await post(b, '/open-data', { code: '', sessionKeyValidFlag: '1', iv: first.iv, encryptedData: first.encryptedData }, login.token as string)).toMatchObject({ ok: true, data: { tag: 'on-b' } })
+    const second = setup.wechat.consent('flag-0-on-b').detail
+    const exchanged = await post(b, '/open-data', { code: await code(), sessionKeyValidFlag: '0', iv: second.iv, encryptedData: second.encryptedData })
+    expect(exchanged).toMatchObject({ ok: true, token: expect.any(String) })
+    const third = setup.wechat.consent('on-a').detail
+    expect(await post(a, '/open-data', { code: '', sessionKeyValidFlag: '1', iv: third.iv, encryptedData: third.encryptedData }, exchanged.token as string)).toMatchObject({ ok: true, data: { tag: 'on-a' } })
+  })
+
+  it('redeems a phone code once across both processes under 50 concurrent identical payloads', async () => {
+    const login = await post(setup.urls[0], '/login', { code: await code() })
+    const payload = { code: '', sessionKeyValidFlag: '1', phoneCode: 'phone-across-processes' }
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => post(setup.urls[i % 2], '/open-data', payload, login.token as string)))
+    expect(setup.fake.redeemedPhoneCodes).toEqual(['phone-across-processes'])
+    // The process that redeemed it answers the number; the other one was refused the claim in Redis.
+    const ok = replies.filter((r) => r.ok === true)
+    expect(ok.length).toBeGreaterThanOrEqual(1)
+    for (const reply of ok) expect(reply).toMatchObject({ source: 'phone-code', data: { phoneNumber: '13800138000' } })
+    for (const reply of replies.filter((r) => r.ok !== true)) expect(reply).toEqual({ ok: false, reason: 'PHONE_CODE_REJECTED' })
+  })
+})
+
 describe('over HTTP with the memory store', () => suite('memory'))
 describeWithRedis()('over HTTP with two processes sharing Redis', () => suite('redis'))

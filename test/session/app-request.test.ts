@@ -3,7 +3,7 @@
  * nothing loops, and every call settles by its deadline. The login here is a stand-in that shares one
  * flight the way the guard's does; the guard's own login is covered by the guard and property suites.
  */
-import { RELOGIN_COOLDOWN_MS, RELOGIN_LIMIT, createAppRequest } from '../../miniprogram_npm_src/app-request'
+import { RELOGIN_LIMIT, RELOGIN_PAUSE_MS, createAppRequest } from '../../miniprogram_npm_src/app-request'
 import { createAppSession } from '../../miniprogram_npm_src/app-session'
 import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
 import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
@@ -28,12 +28,12 @@ function setup(options: { loggedIn?: boolean; loginWorks?: boolean; issuesTokens
       return new Promise<boolean>((resolve) =>
         clock.setTimeout(() => {
           if (options.loginWorks === false) return resolve(false)
-          session.loggedIn(options.issuesTokens === false ? { ok: true } : { ok: true, token: app.issue() })
+          session.take(options.issuesTokens === false ? { ok: true } : { ok: true, token: app.issue() }, true)
           resolve(true)
         }, LOGIN_MS),
       )
     }).value
-  const request = createAppRequest({ wx, session, timers: new TimerQueue(clock), timeout: TIMEOUT, login })
+  const request = createAppRequest(wx, session, new TimerQueue(clock), TIMEOUT, login)
   return { clock, app, session, request, logins: () => logins }
 }
 
@@ -123,7 +123,7 @@ describe('guard.request', () => {
     expect(app.requests).toHaveLength(2)
   })
 
-  it(`stops logging in after ${RELOGIN_LIMIT} fresh tokens in a row were refused, until ${RELOGIN_COOLDOWN_MS} ms pass`, async () => {
+  it(`against a server that refuses every token: one login per request, none after ${RELOGIN_LIMIT} in a row until ${RELOGIN_PAUSE_MS} ms pass`, async () => {
     const { clock, app, request, logins } = setup()
     app.issue = function (this: AppServer) {
       this.issued.push(`refused-${this.issued.length}`)
@@ -132,7 +132,7 @@ describe('guard.request', () => {
     app.expireTokens()
     for (let i = 0; i < RELOGIN_LIMIT + 2; i++) expect((await settle(clock, request(ME))).statusCode).toBe(401)
     expect(logins()).toBe(RELOGIN_LIMIT)
-    clock.setTimeout(() => undefined, RELOGIN_COOLDOWN_MS)
+    clock.setTimeout(() => undefined, RELOGIN_PAUSE_MS)
     await quiet(clock)
     await settle(clock, request(ME))
     expect(logins()).toBe(RELOGIN_LIMIT + 1)
@@ -167,7 +167,7 @@ describe('guard.request', () => {
     const settled = pending.catch((error) => ({ error, at: clock.now() }))
     await quiet(clock)
     const { error, at } = (await settled) as { error: { code: string; errMsg: string }; at: number }
-    expect(error).toMatchObject({ code: 'TIMEOUT', errMsg: 'request:fail timeout' })
+    expect(error).toMatchObject({ code: 'TIMEOUT', errMsg: 'request:fail timed out' })
     expect(at).toBe(TIMEOUT)
     expect(clock.pending).toBe(0)
   })
@@ -193,6 +193,6 @@ describe('guard.request', () => {
 
   it.each([undefined, null, 'https://a', {}, { url: '' }, { url: 7 }])('rejects %p with a typed INVALID_ARGUMENT error', async (input) => {
     const { request } = setup()
-    await expect(request(input as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', errMsg: expect.stringContaining('url') })
+    await expect(request(input as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', errMsg: 'request:fail invalid url' })
   })
 })

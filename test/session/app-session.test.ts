@@ -1,12 +1,12 @@
 /**
  * The app session: the token the app's server issued, where it persists, and what counts as refused.
  */
-import { createAppSession, DEFAULT_STORAGE_KEY, defaultFromReply, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
+import { createAppSession, DEFAULT_STORAGE_KEY, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
 import { isGuardError } from '../../miniprogram_npm_src/errors'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
-function phone(initial: Record<string, unknown> = {}) {
-  const storage = new Map<string, unknown>(Object.entries(initial))
+/** A phone's wx over its storage; `restart()` is the same phone after the mini program restarted (a new wx object). */
+function phone(initial: Record<string, unknown> = {}, storage = new Map<string, unknown>(Object.entries(initial))) {
   const wx: WxLike = {
     login: () => undefined,
     checkSession: () => undefined,
@@ -14,17 +14,22 @@ function phone(initial: Record<string, unknown> = {}) {
     setStorageSync: (key, value) => void storage.set(key, value),
     removeStorageSync: (key) => void storage.delete(key),
   }
-  return { wx, storage }
+  return { wx, storage, restart: () => phone({}, storage).wx }
 }
 
 describe('the default reply contract', () => {
   it('reads a string token and a numeric expiresIn in seconds, and nothing else', () => {
-    expect(defaultFromReply({ ok: true, token: 't', expiresIn: 7200 })).toEqual({ token: 't', expiresIn: 7200 })
-    expect(defaultFromReply({ ok: true, token: 't', expiresIn: '7200' })?.token).toBe('t')
-    expect(defaultFromReply({ ok: true, token: '' })).toBeUndefined()
-    expect(defaultFromReply({ ok: true, token: 42 })).toBeUndefined()
-    expect(defaultFromReply(null)).toBeUndefined()
-    expect(defaultFromReply('token')).toBeUndefined()
+    const now = 1_000_000
+    const { wx, storage } = phone()
+    const session = createAppSession(wx, {}, () => now)
+    for (const reply of [{ ok: true, token: '' }, { ok: true, token: 42 }, null, 'token', { ok: true }]) {
+      session.take(reply)
+      expect(session.token()).toBeUndefined()
+    }
+    session.take({ ok: true, token: 't', expiresIn: 7200 })
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 't', expiresAt: now + 7200 * 1000 })
+    session.take({ ok: true, token: 'u', expiresIn: 'later' })
+    expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'u' })
   })
 
   it('counts HTTP 401 and { ok: false, reason: "SESSION_EXPIRED" } as a refused token, and nothing else', () => {
@@ -41,26 +46,26 @@ describe('AppSession', () => {
     const { wx, storage } = phone()
     const session = createAppSession(wx)
     expect(session.headers()).toEqual({})
-    expect(session.take({ ok: true, token: 'abc' })).toBe(true)
+    session.take({ ok: true, token: 'abc' })
     expect(session.token()).toBe('abc')
     expect(session.headers()).toEqual({ Authorization: 'Bearer abc' })
     expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'abc' })
   })
 
   it('keeps the session across a restart: a new session on the same phone starts with the stored token', () => {
-    const { wx } = phone()
+    const { wx, restart } = phone()
     createAppSession(wx).take({ token: 'kept' })
-    expect(createAppSession(wx).token()).toBe('kept')
+    expect(createAppSession(restart()).token()).toBe('kept')
   })
 
   it('ignores a reply without a token, and one whose fromReply throws', () => {
     const { wx } = phone()
     const session = createAppSession(wx, { fromReply: () => { throw new Error('broken') } })
-    expect(session.take({ token: 'x' })).toBe(false)
+    session.take({ token: 'x' })
     expect(session.token()).toBeUndefined()
     const plain = createAppSession(wx)
     plain.take({ token: 'a' })
-    expect(plain.take({ ok: true })).toBe(false)
+    plain.take({ ok: true })
     expect(plain.token()).toBe('a')
   })
 
@@ -74,33 +79,35 @@ describe('AppSession', () => {
 
   it('gives a token without a numeric lifetime no local expiry', () => {
     const { wx, storage } = phone()
-    createAppSession(wx).take({ token: 't', expiresIn: '60' })
+    createAppSession(wx).take({ token: 't', expiresIn: 'soon' })
     expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 't' })
   })
 
   it('forgets a token once the lifetime the server gave runs out, across a restart too', () => {
     let now = 1_000_000
-    const { wx } = phone()
+    const { wx, restart } = phone()
     const session = createAppSession(wx, {}, () => now)
     session.take({ token: 't', expiresIn: 60 })
     now += 59_999
     expect(session.token()).toBe('t')
-    expect(createAppSession(wx, {}, () => now).token()).toBe('t')
+    expect(createAppSession(restart(), {}, () => now).token()).toBe('t')
     now += 1
     expect(session.token()).toBeUndefined()
     expect(session.missing()).toBe(true)
-    expect(createAppSession(wx, {}, () => now).token()).toBeUndefined()
+    expect(createAppSession(restart(), {}, () => now).token()).toBeUndefined()
   })
 
-  it('drops the token only if it is still the one a caller saw refused', () => {
+  it('drops the token only if it is still the one a caller saw refused; logout drops any', () => {
     const { wx, storage } = phone()
     const session = createAppSession(wx)
     session.take({ token: 'old' })
-    const seen = session.generation
     session.take({ token: 'new' })
-    session.drop(seen)
+    session.drop('old')
     expect(session.token()).toBe('new')
-    session.drop(session.generation)
+    session.drop('new')
+    expect(session.token()).toBeUndefined()
+    session.take({ token: 'any' })
+    session.drop()
     expect(session.token()).toBeUndefined()
     expect(storage.has(DEFAULT_STORAGE_KEY)).toBe(false)
   })
@@ -114,12 +121,13 @@ describe('AppSession', () => {
       removeStorageSync: () => { throw new Error('storage broken') },
     }
     const session = createAppSession(throwing)
-    expect(session.take({ token: 't' })).toBe(true)
+    session.take({ token: 't' })
     expect(session.token()).toBe('t')
     session.drop()
     expect(session.token()).toBeUndefined()
     const bare = createAppSession({ login: () => undefined, checkSession: () => undefined })
-    expect(bare.take({ token: 'u' })).toBe(true)
+    bare.take({ token: 'u' })
+    expect(bare.token()).toBe('u')
   })
 
   it('ignores stored values that are not a session', () => {
@@ -133,18 +141,31 @@ describe('AppSession', () => {
     const { wx } = phone()
     const session = createAppSession(wx)
     expect(session.missing()).toBe(true)
-    session.loggedIn({ ok: true })
+    session.take({ ok: true }, true)
     expect(session.missing()).toBe(false)
-    session.loggedIn({ ok: true, token: 't' })
-    expect(session.tokenless).toBe(false)
+    session.take({ ok: true, token: 't' }, true)
     expect(session.token()).toBe('t')
+    session.drop()
+    expect(session.missing()).toBe(true)
   })
 
-  it('with session: false takes no token and never misses one', () => {
+  it('is shared by every session on one wx under one storage key: a token one guard got is the other’s too', () => {
+    const { wx } = phone()
+    const first = createAppSession(wx)
+    const second = createAppSession(wx, { header: 'X-Token' })
+    const elsewhere = createAppSession(wx, { storageKey: 'other' })
+    first.take({ token: 'shared' })
+    expect(second.headers()).toEqual({ 'X-Token': 'Bearer shared' })
+    expect(elsewhere.token()).toBeUndefined()
+    second.drop('shared')
+    expect(first.token()).toBeUndefined()
+  })
+
+  it('with session: false reads, stores and misses no token', () => {
     const { wx, storage } = phone({ [DEFAULT_STORAGE_KEY]: { token: 'stored' } })
     const session = createAppSession(wx, false)
     expect(session.token()).toBeUndefined()
-    session.loggedIn({ token: 't' })
+    session.take({ token: 't' }, true)
     expect(session.token()).toBeUndefined()
     expect(session.missing()).toBe(false)
     expect(storage.get(DEFAULT_STORAGE_KEY)).toEqual({ token: 'stored' })

@@ -3,14 +3,14 @@
  * HTTP status, so a 502 page or a 401 must not pass for the server's answer.
  */
 import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { wxPostJson, type WxLike, type WxRequestOptions } from '../../miniprogram_npm_src/wx-api'
+import { wxPostJson, type WxLike, type WxRequestOptions, type WxResponse } from '../../miniprogram_npm_src/wx-api'
 
 function answering(result: { statusCode: number; data: unknown } | { fail: { errMsg: string } }) {
   const seen: WxRequestOptions[] = []
   const wx: WxLike = {
     login: () => undefined,
     checkSession: () => undefined,
-    request: (options) => {
+    request: (options: WxRequestOptions & { success?: (res: WxResponse) => void; fail?: (err: object) => void }) => {
       seen.push(options)
       if ('fail' in result) options.fail?.(result.fail)
       else options.success?.({ ...result, header: {} })

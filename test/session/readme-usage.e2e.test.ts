@@ -1,0 +1,138 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The README's 用法 section, copied as written into a new mini program (only the address changes:
+ * https://api.example.com becomes the test companion's), run with miniprogram-simulate against the
+ * built package, over real HTTP to a companion that issues session tokens (sessionSecret) and guards
+ * a business route /me with requireSession, as `npm run example:server` does. WeChat is the model.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import simulate from 'miniprogram-simulate'
+import { realWorld, until } from '../component/harness'
+import { loopbackFetch } from '../server/loopback-fetch'
+import { startSessionCompanion as startCompanion } from './session-companion'
+
+const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
+const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
+
+function block(name: string, lang: string): string {
+  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(README)
+  if (!match) throw new Error(`README lost its ${name} block`)
+  return match[1]
+}
+
+type WxRequest = { url: string; method?: string; data?: unknown; header?: Record<string, string>; success?: (r: unknown) => void; fail?: (e: unknown) => void }
+type App = { sessionGuard: { prepare(): Promise<unknown>; getPhoneNumber(d: unknown): Promise<{ status: string }> }; onShow(): void }
+type Globals = { wx: unknown; App: (d: unknown) => void; Component: (d: unknown) => void; getApp: () => unknown }
+const globals = globalThis as unknown as Globals
+
+/** A new phone: the model's wx.login/checkSession, real HTTP for wx.request, empty storage. */
+function phone(world: ReturnType<typeof realWorld>) {
+  const storage = new Map<string, unknown>()
+  const toasts: string[] = []
+  return {
+    toasts,
+    wx: {
+      login: world.wx.login,
+      checkSession: world.wx.checkSession,
+      request(o: WxRequest) {
+        loopbackFetch(o.url, { method: o.method || 'GET', headers: o.header, body: o.data === undefined ? undefined : JSON.stringify(o.data) }).then(
+          async (r) => o.success?.({ statusCode: r.status, data: await r.json(), header: {} }),
+          (e: Error) => o.fail?.({ errMsg: `request:fail ${e.message}` }),
+        )
+      },
+      getStorageSync: (key: string) => storage.get(key) ?? '',
+      setStorageSync: (key: string, value: unknown) => void storage.set(key, JSON.parse(JSON.stringify(value))),
+      removeStorageSync: (key: string) => void storage.delete(key),
+      showToast: ({ title }: { title: string }) => void toasts.push(title),
+    },
+  }
+}
+
+/** Runs a README block as the mini program would: the package import becomes a require of the build. */
+function run(code: string, companionUrl: string): void {
+  const source = code
+    .replace(/import \{ (\w+) \} from 'miniprogram-session-guard'/, 'const { $1 } = require(PACKAGE)')
+    .split('https://api.example.com')
+    .join(companionUrl)
+  new Function('require', 'PACKAGE', source)(require, PACKAGE)
+}
+
+let stop: () => Promise<void> = async () => undefined
+afterEach(() => stop())
+
+async function boot() {
+  const world = realWorld(false)
+  const companion = await startCompanion(world)
+  stop = companion.close
+  const device = phone(world)
+  globals.wx = device.wx
+  let app: App | undefined
+  let page: Record<string, unknown> | undefined
+  globals.App = (definition) => (app = definition as App)
+  globals.Component = (definition) => (page = definition as Record<string, unknown>)
+  globals.getApp = () => app
+  run(block('usage-app', 'js'), companion.url)
+  run(block('usage-page', 'js'), companion.url)
+  if (!app || !page) throw new Error('the README blocks did not call App() and Component()')
+  const rendered = simulate.render(simulate.load({ ...page, template: block('usage-wxml', 'html') }))
+  rendered.attach(document.createElement('parent-wrapper'))
+  const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
+  return { world, companion, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
+}
+
+describe('the README 用法 section, copied into a new mini program', () => {
+  it('first launch: onShow logs in once, then a burst of 5 taps gives 5 ok and the number, with no other wx.login', async () => {
+    const { world, app, page, logins, text, device, companion } = await boot()
+    app.onShow()
+    await app.sessionGuard.prepare()
+    expect(logins()).toBe(1)
+    const outcomes: Promise<{ status: string }>[] = []
+    const guard = app.sessionGuard
+    const getPhoneNumber = guard.getPhoneNumber.bind(guard)
+    guard.getPhoneNumber = (detail) => {
+      const outcome = getPhoneNumber(detail)
+      outcomes.push(outcome)
+      return outcome
+    }
+    const button = page.querySelector('.get-phone')
+    for (let i = 0; i < 5; i++) {
+      button?.dispatchEvent('tap')
+      button?.dispatchEvent('getphonenumber', { detail: world.wechat.consent(`tap-${i}`).detail })
+    }
+    await until(() => outcomes.length === 5)
+    expect((await Promise.all(outcomes)).map((o) => o.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok'])
+    await until(() => text().includes('13800138000'))
+    expect(device.toasts).toEqual([])
+    expect(logins()).toBe(1)
+    expect(companion.requests.map((r) => r.path)).toEqual(['/login', '/open-data', '/open-data', '/open-data', '/open-data', '/open-data'])
+  })
+
+  it('a business request after the token expired re-logs in once and succeeds', async () => {
+    const { app, page, logins, text, companion } = await boot()
+    app.onShow()
+    await app.sessionGuard.prepare()
+    page.querySelector('.load-user')?.dispatchEvent('tap')
+    await until(() => text().includes('user-of-'))
+    expect(logins()).toBe(1)
+    companion.expireTokens()
+    page.setData({ user: null })
+    page.querySelector('.load-user')?.dispatchEvent('tap')
+    await until(() => text().includes('user-of-'))
+    expect(logins()).toBe(2)
+    expect(companion.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 200', '/me 401', '/login 200', '/me 200'])
+  })
+
+  it('the existing-helper recipe: three requests that meet an expired token share one login and each replays once', async () => {
+    const { app, logins, companion } = await boot()
+    app.onShow()
+    await app.sessionGuard.prepare()
+    companion.expireTokens()
+    const myRequest = new Function('getApp', 'wx', `${block('usage-helper', 'js')}\nreturn myRequest`)(globals.getApp, globals.wx) as (o: { url: string }) => Promise<{ statusCode: number }>
+    const results = await Promise.all([1, 2, 3].map(() => myRequest({ url: `${companion.url}/me` })))
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200])
+    expect(logins()).toBe(2)
+    expect(companion.requests.filter((r) => r.path === '/me').map((r) => r.status)).toEqual([401, 401, 401, 200, 200, 200])
+  })
+})
