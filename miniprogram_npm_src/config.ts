@@ -25,8 +25,6 @@ export interface GuardConfig<R> {
   sendLogin: ((code: string) => Promise<unknown>) | undefined
   fields: FieldNames | undefined
   classify(reply: unknown): ReplyKind
-  /** Does the app hold a session token its server identifies the user by? (issue 9's token plugs in here) */
-  hasToken(): boolean
   /** Absent without a listener, so the hot path builds no events. */
   emit: ((event: GuardEvent) => void) | undefined
 }
@@ -64,7 +62,6 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
     send,
     sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }) : undefined),
     fields: options.fields,
-    hasToken: () => !!app.token(),
     classify(reply) {
       try {
         return classify(reply)

@@ -32,7 +32,7 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
   let triedToken = false
   try {
     for (;;) {
-      if (!triedToken && config.hasToken()) {
+      if (!triedToken && config.app.token() !== undefined) {
         triedToken = true
         const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline)
         const kind = config.classify(reply)
@@ -41,10 +41,14 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
         if (kind !== 'session-key-missing') return settled(kind, reply)
       }
       const { current, own } = startPhase(session, config, { data: tap.data, send: tap.send })
+      if (!own) {
+        // Someone else's login took that code: wait until its phase is over (its reply may bring a
+        // token), then go again. The phase outlives its answer while its request may still land, so
+        // waiting for the answer alone would spin; each round waits for one phase, the deadline bounds all.
+        await deadline.race(current.settled, 'login in flight')
+        continue
+      }
       const result = await deadline.race(current.done, 'login')
-      // Someone else's login took that code: wait for it (it may bring a token), then go again. Each
-      // round waits for one login to settle, and the deadline bounds them all.
-      if (!own) continue
       if (result.kind === 'replied' && result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
       // Any other answer does not prove the server stored the login code's key: repair, then `retry`.
       return await afterFailedPhase(tap, result)

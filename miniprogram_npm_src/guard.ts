@@ -1,5 +1,5 @@
 import { createAppRequest } from './app-request'
-import { positiveMs, resolveConfig, type GuardConfig } from './config'
+import { positiveMs, resolveConfig } from './config'
 import { Deadline } from './deadline'
 import { SessionGuardError } from './errors'
 import type { SessionGuard, SessionGuardOptions } from './guard-api'
@@ -11,11 +11,7 @@ import { WxSession } from './wx-session'
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
-  return guardOver(resolveConfig(options))
-}
-
-/** The guard over settings already checked (tests give it a config whose app holds a session token). */
-export function guardOver<R>(config: GuardConfig<R>): SessionGuard<R> {
+  const config = resolveConfig(options)
   const session = WxSession.of(config.api, config.clock)
   // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
   if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })

@@ -69,8 +69,8 @@ export class ThreadServer {
       // Nothing sealed (code-only, real-time, cloudID-only): flag '0' still exchanges and stores its code;
       // flag '1' is identified by the app's session token, which this one-user model takes as given.
       if (!payload.encryptedData) {
-        const rejected = payload.sessionKeyValidFlag === '0' ? this.exchange(payload.code) : undefined
-        done(rejected || this.redeem(payload))
+        if (payload.sessionKeyValidFlag !== '0') return done(this.redeem(payload))
+        done(this.exchange(payload.code) || this.withToken(this.redeem(payload)))
         return
       }
       if (payload.sessionKeyValidFlag === '0') {

@@ -5,8 +5,6 @@
  * model with fixed latencies.
  */
 import { createSessionGuard, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { resolveConfig } from '../miniprogram_npm_src/config'
-import { guardOver } from '../miniprogram_npm_src/guard'
 import { consentAs } from '../simulator/phone-consent'
 import { LATENCIES } from '../simulator/side-by-side'
 import type { Reply } from '../simulator/thread-server'
@@ -14,9 +12,13 @@ import { World, runToQuiet, timed } from '../simulator/world'
 
 const POLICY = { rotation: 'always', expiredConsent: 'expired-key' } as const
 
-/** A guard on the model; `token`: the app holds a session token its server knows. */
-function setup(options: { token?: boolean; loggedIn?: boolean; extra?: Partial<SessionGuardOptions<Reply>> } = {}) {
-  const world = new World(POLICY, timed(LATENCIES), options.loggedIn ?? true)
+/**
+ * A guard on the model, for a user who used the app before: a valid session, the server holding its
+ * key. `token: false`: the phone's storage lost the app's session token (it holds one otherwise).
+ */
+function setup(options: { token?: boolean; extra?: Partial<SessionGuardOptions<Reply>> } = {}) {
+  const world = new World(POLICY, timed(LATENCIES), true)
+  if (options.token === false) world.app.storage.clear()
   const guardOptions: SessionGuardOptions<Reply> = {
     wx: world.wx,
     send: world.network.send,
@@ -25,11 +27,7 @@ function setup(options: { token?: boolean; loggedIn?: boolean; extra?: Partial<S
     timeout: 5000,
     ...options.extra,
   }
-  // Without a token: the app has none stored (the model's returning user has one).
-  if (!options.token) world.app.storage.clear()
-  const guard: SessionGuard<Reply> = options.token
-    ? guardOver({ ...resolveConfig(guardOptions), hasToken: () => true })
-    : createSessionGuard(guardOptions)
+  const guard: SessionGuard<Reply> = createSessionGuard(guardOptions)
   return { world, guard }
 }
 
@@ -46,20 +44,21 @@ describe('a phone code alone reaches the server attributable to the user, with n
     ['code-only getPhoneNumber', 'code-only'],
     ['getRealtimePhoneNumber', 'realtime'],
   ] as const)("%s without a session token: no checkSession, exactly one wx.login, its code with flag '0' beside the phone code", async (_what, shape) => {
-    const { world, guard } = setup()
+    const { world, guard } = setup({ token: false })
     const { detail } = consentAs(world.wechat, 'a', shape)
     const outcome = await settle(world, guard.getPhoneNumber(detail))
-    expect(outcome).toEqual({ status: 'ok', reply: { ok: true, phoneNumber: '13800138000', tag: 'a' } })
+    expect(outcome).toMatchObject({ status: 'ok', reply: { ok: true, phoneNumber: '13800138000', tag: 'a' } })
     const [code] = [...world.wechat.codes.keys()]
     expect(payloads(world)).toEqual([{ code, sessionKeyValidFlag: '0', phoneCode: 'phone-a' }])
     expect(apis(world)).toEqual(['login'])
+    expect(guard.token()).toBe(world.app.issued[world.app.issued.length - 1])
   })
 
   it.each([
     ['code-only getPhoneNumber', 'code-only'],
     ['getRealtimePhoneNumber', 'realtime'],
   ] as const)("%s with a session token: no wx call at all, flag '1' with code ''", async (_what, shape) => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     const { detail } = consentAs(world.wechat, 'b', shape)
     expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok', reply: { tag: 'b' } })
     expect(payloads(world)).toEqual([{ code: '', sessionKeyValidFlag: '1', phoneCode: 'phone-b' }])
@@ -67,14 +66,14 @@ describe('a phone code alone reaches the server attributable to the user, with n
   })
 
   it('sends a cloudID-only detail with its cloudID, iv and encryptedData absent', async () => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     const { detail } = consentAs(world.wechat, 'c', 'cloudID-only')
     expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok', reply: { tag: 'c' } })
     expect(payloads(world)).toEqual([{ code: '', sessionKeyValidFlag: '1', cloudID: 'cloud-c' }])
   })
 
   it('goes with a token while a consent dialog holds logins and a login is in flight: it waits for neither', async () => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     world.wechat.expire()
     const sealed = guard.getPhoneNumber(world.wechat.consent('sealed').detail) // checkSession fails: its login starts
     const tap: { start?: number; end?: number; loginState?: string; holds?: number } = {}
@@ -96,7 +95,7 @@ describe('a phone code alone reaches the server attributable to the user, with n
   })
 
   it('takes no hold, so a login for other data may start while the phone code is on its way', async () => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     void guard.getPhoneNumber(consentAs(world.wechat, 'e', 'code-only').detail)
     expect(guard.inspect().holds).toBe(0)
     guard.invalidate()
@@ -120,26 +119,66 @@ describe('a phone code alone reaches the server attributable to the user, with n
     expect(payloads(world)).toEqual([expect.objectContaining({ sessionKeyValidFlag: '0', phoneCode: 'phone-f' })])
   })
 
-  it('gives concurrent code-only taps without a token one login each, never two in flight, every code sent once', async () => {
-    const { world, guard } = setup()
+  it('gives concurrent code-only taps without a token one login: the first goes with its code, the others with the token it brought', async () => {
+    const { world, guard } = setup({ token: false })
     const outcomes = ['g1', 'g2', 'g3'].map((tag) => guard.getPhoneNumber(consentAs(world.wechat, tag, 'code-only').detail))
     await runToQuiet(world.clock)
     expect((await Promise.all(outcomes)).map((o) => o.status)).toEqual(['ok', 'ok', 'ok'])
-    expect(apis(world)).toEqual(['login', 'login', 'login'])
-    expect(world.wechat.maxLoginsInFlight).toBe(1)
-    expect([...world.network.requestsPerCode().values()]).toEqual([1, 1, 1])
+    expect(apis(world)).toEqual(['login'])
+    expect(payloads(world).map((p) => [p.sessionKeyValidFlag, p.phoneCode])).toEqual([
+      ['0', 'phone-g1'],
+      ['1', 'phone-g2'],
+      ['1', 'phone-g3'],
+    ])
+  })
+
+  it('waits out a login whose request is still on its way after its caller gave up (no busy loop), then goes with the token that request brought', async () => {
+    const { world, guard } = setup({
+      token: false,
+      // The first code-carrying request takes 7 s to be answered: its tap times out at 5 s, its phase lasts until it lands.
+      extra: {
+        send: (p) => {
+          const slow = p.phoneCode === 'phone-s1'
+          return slow ? new Promise((resolve) => world.clock.setTimeout(() => resolve(world.network.send(p)), 7000)) : world.network.send(p)
+        },
+      },
+    })
+    const first = guard.getPhoneNumber(consentAs(world.wechat, 's1', 'code-only').detail)
+    let second: Promise<unknown> | undefined
+    world.clock.setTimeout(() => (second = guard.getPhoneNumber(consentAs(world.wechat, 's2', 'code-only').detail)), 5500)
+    await runToQuiet(world.clock)
+    expect(await first).toMatchObject({ status: 'failed', reason: 'TIMEOUT' })
+    expect(await second).toMatchObject({ status: 'ok', reply: { tag: 's2' } })
+    expect(apis(world)).toEqual(['login'])
+    expect(payloads(world).map((p) => [p.phoneCode, p.sessionKeyValidFlag])).toEqual([
+      ['phone-s1', '0'],
+      ['phone-s2', '1'],
+    ])
   })
 
   it('answers a phone code the server refuses as failed: SERVER with the reply', async () => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     const { detail } = consentAs(world.wechat, 'h', 'code-only')
     await settle(world, guard.getPhoneNumber(detail))
     const again = await settle(world, guard.getPhoneNumber(detail))
     expect(again).toEqual({ status: 'failed', reason: 'SERVER', reply: { ok: false, reason: 'PHONE_CODE_REJECTED' } })
   })
 
+  it("repairs the session before answering retry when a flag-'0' phone-code request gets a reply that proves nothing", async () => {
+    let broken = true
+    const { world, guard } = setup({
+      token: false,
+      // The server took the code and then failed (WeChat unavailable): it stored no key.
+      extra: { send: (p) => (broken && p.sessionKeyValidFlag === '0' ? ((broken = false), Promise.resolve({ ok: false, reason: 'WECHAT_UNAVAILABLE' })) : world.network.send(p)) },
+    })
+    const outcome = await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'r', 'code-only').detail))
+    expect(outcome).toEqual({ status: 'retry', reason: 'SERVER' })
+    expect(world.network.sent.map((r) => r.kind)).toEqual(['login'])
+    expect(await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'r2', 'code-only').detail))).toMatchObject({ status: 'ok', reply: { tag: 'r2' } })
+  })
+
   it('answers retry, with the session repaired, when the login for a phone code fails', async () => {
-    const { world, guard } = setup()
+    const { world, guard } = setup({ token: false })
     world.wechat.failNextLogins = 1
     const outcome = await settle(world, guard.getPhoneNumber(consentAs(world.wechat, 'i', 'code-only').detail))
     expect(outcome).toEqual({ status: 'retry', reason: 'LOGIN_FAILED' })
@@ -149,7 +188,7 @@ describe('a phone code alone reaches the server attributable to the user, with n
 
 describe('the full detail keeps the sealed path', () => {
   it("checks the session and sends flag '1' with iv, encryptedData, phone code and cloudID", async () => {
-    const { world, guard } = setup({ token: true })
+    const { world, guard } = setup()
     const { detail } = consentAs(world.wechat, 'j', 'full')
     expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok', reply: { tag: 'j' } })
     expect(payloads(world)).toEqual([

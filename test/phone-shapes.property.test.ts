@@ -6,8 +6,6 @@
  */
 import fc from 'fast-check'
 import { createSessionGuard, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { resolveConfig } from '../miniprogram_npm_src/config'
-import { guardOver } from '../miniprogram_npm_src/guard'
 import { GUARD_TIMEOUT, disturbedDuring, playGuard, scenarioArb, type Run, type Scenario, type Step } from '../simulator/scenario'
 import type { Reply } from '../simulator/thread-server'
 import { RATE_LIMIT } from '../simulator/wechat'
@@ -21,8 +19,10 @@ interface Result {
   guard: SessionGuard<Reply>
 }
 
+/** `token: false`: the phone's storage lost the app's session token (a returning user has one). */
 async function simulate(s: fc.Scheduler, scenario: Scenario, token: boolean): Promise<Result> {
   const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+  if (!token) world.app.storage.clear()
   const options: SessionGuardOptions<Reply> = {
     wx: world.wx,
     send: world.network.send,
@@ -30,9 +30,7 @@ async function simulate(s: fc.Scheduler, scenario: Scenario, token: boolean): Pr
     clock: world.clock,
     timeout: GUARD_TIMEOUT,
   }
-  // Without a token: the app has none stored (the model's returning user has one).
-  if (!token) world.app.storage.clear()
-  const guard = token ? guardOver({ ...resolveConfig(options), hasToken: () => true }) : createSessionGuard(options)
+  const guard = createSessionGuard(options)
   const run = playGuard(world, guard, scenario.steps)
   await runToQuiet(world.clock, s)
   return { world, run, guard }
@@ -49,10 +47,13 @@ function property(scenario: fc.Arbitrary<Scenario>, check: (result: Result, toke
 
 const mixed = scenarioArb({ world: true, faults: true, shapes: true })
 const calmMixed = scenarioArb({ world: true, faults: false, shapes: true })
+/** Mixed shapes, plus late wx.login callbacks, replies that prove nothing, clock steps, suspension, a second guard. */
+const hostileMixed = scenarioArb({ world: true, faults: true, hostile: true, shapes: true, maxSteps: 20 })
 
-/** Only phone codes and cloudIDs, with the world changing underneath. */
+/** A returning user (a token in storage) tapping only phone codes and cloudIDs, with the world changing underneath. */
 const unsealedOnly = scenarioArb({ world: true, faults: false, shapes: true, maxSteps: 16 }).map((sc) => ({
   ...sc,
+  loggedIn: true,
   steps: sc.steps.map((st): Step => (st.kind === 'tap' ? { ...st, shape: st.shape && st.shape !== 'full' ? st.shape : 'code-only' } : st)).filter(
     (st) => st.kind === 'tap' || st.kind === 'expire' || st.kind === 'lose-key',
   ),
@@ -69,12 +70,13 @@ describe('phone codes alone need no key', () => {
       { numRuns: RUNS },
     ))
 
-  it('make exactly one wx.login each and no wx.checkSession without a token, and all go through', () =>
+  it('make exactly one wx.login between them without a token: its reply brings the token the others use', () =>
     fc.assert(
       fc.asyncProperty(fc.scheduler(), unsealedOnly, async (s, scenario) => {
-        const { world, run } = await simulate(s, scenario, false)
-        expect(world.wechat.calls.filter((c) => c.api === 'checkSession')).toEqual([])
-        expect(world.wechat.logins).toHaveLength(run.taps.length)
+        const { world, run, guard } = await simulate(s, scenario, false)
+        fc.pre(run.taps.length > 0)
+        expect(world.wechat.calls.map((c) => c.api)).toEqual(['login'])
+        expect(guard.token()).toBeDefined()
         for (const tap of run.taps) expect({ tag: tap.tag, status: tap.outcome?.status }).toEqual({ tag: tap.tag, status: 'ok' })
       }),
       { numRuns: RUNS },
@@ -123,4 +125,27 @@ describe('mixed shapes keep every guarantee', () => {
       expect(guard.inspect()).toMatchObject({ holds: 0, login: 'idle', waiters: 0 })
       expect(world.clock.pending).toBe(0)
     }))
+
+  it('keeps one wx.login in flight, 4 calls a second and one request per code under late callbacks, clock steps, suspension and a second guard', () =>
+    property(hostileMixed, ({ world }) => {
+      expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
+      expect(world.wechat.limitedCalls).toBe(0)
+      for (const [code, requests] of world.network.requestsPerCode()) expect({ code, twice: requests > 1 }).toEqual({ code, twice: false })
+    }))
+
+  it('leaves the session fresh after a retry: the next tap goes through', () =>
+    fc.assert(
+      fc.asyncProperty(fc.scheduler(), mixed, fc.boolean(), async (s, scenario, token) => {
+        const { world, run, guard } = await simulate(s, scenario, token)
+        const settled = run.taps.filter((t) => t.outcome).sort((a, b) => (a.end as number) - (b.end as number))
+        const last = settled[settled.length - 1]
+        fc.pre(!!last && last.outcome?.status === 'retry' && !run.disturbances.some((t) => t >= (last.end as number)))
+        world.wechat.failNextLogins = 0
+        world.wechat.failNextChecks = 0
+        const again = guard.getPhoneNumber(world.wechat.consent('re-tap').detail)
+        await runToQuiet(world.clock, s)
+        expect(await again).toMatchObject({ status: 'ok' })
+      }),
+      { numRuns: RUNS },
+    ))
 })

@@ -137,6 +137,17 @@ describe('the README login page', () => {
     expect(text('.hint')).toBe('暂不能用手机号登录')
   })
 
+  it('shows the number from a real-time verification: a phone code the companion redeems, no key involved', async () => {
+    const { world } = await boot()
+    const { button, text } = render(realtimePage)
+    const calls = world.wechat.calls.length
+    button.dispatchEvent('tap')
+    button.dispatchEvent('getrealtimephonenumber', { detail: consentAs(world.wechat, 'e', 'realtime').detail })
+    await until(() => text('.phone') !== '')
+    expect(text('.phone')).toBe('13800138000')
+    expect(world.wechat.calls.length).toBe(calls)
+  })
+
   it('serves real-time verification with the same page logic', async () => {
     const { world } = await boot()
     const { button, text } = render(realtimePage)

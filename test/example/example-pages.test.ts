@@ -11,6 +11,7 @@ import simulate from 'miniprogram-simulate'
 import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
+import { consentAs } from '../../simulator/phone-consent'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
 const EXAMPLE = path.join(__dirname, '../../example-miniprogram')
@@ -110,6 +111,20 @@ describe('the example mini program, npm-built', () => {
     page.querySelector('.login >>> .psg-button')?.dispatchEvent('getphonenumber', { detail: world.wechat.consent('stale').detail })
     await until(() => (page.dom?.textContent || '').includes('138****8000'))
     expect(requests.map((r) => (r.data as { sessionKeyValidFlag?: string }).sessionKeyValidFlag)).toEqual([undefined, '0'])
+  })
+
+  it('offers real-time verification too: its phone code reaches the companion with the session token, no checkSession, no login', async () => {
+    const { world, app, requests } = await boot(false)
+    await app.sessionGuard.prepare()
+    const callsBefore = world.wechat.calls.length
+    const page = render(phonePage)
+    const button = page.querySelector('.realtime >>> .psg-button')
+    expect(button).toBeTruthy()
+    button?.dispatchEvent('getrealtimephonenumber', { detail: consentAs(world.wechat, 'rt', 'realtime').detail })
+    await until(() => (page.dom?.textContent || '').includes('138****8000'))
+    expect(world.wechat.calls.slice(callsBefore).map((c) => c.api)).toEqual([])
+    expect(requests[requests.length - 1].data).toMatchObject({ code: '', sessionKeyValidFlag: '1', phoneCode: 'phone-rt' })
+    expect(requests[requests.length - 1].data).not.toHaveProperty('encryptedData')
   })
 
   it('reads WeRun data through guard.openData', async () => {
