@@ -6,26 +6,8 @@ import { createSessionGuard, isGuardError, type GuardEvent, type SessionGuardOpt
 import { LATENCIES } from '../simulator/side-by-side'
 import type { Reply } from '../simulator/thread-server'
 import { World, runToQuiet, timed } from '../simulator/world'
+import { POLICY, settle, setup } from './support/model-guard'
 
-const POLICY = { rotation: 'always', expiredConsent: 'expired-key' } as const
-
-function setup(loggedIn = true, extra: Partial<SessionGuardOptions<Reply>> = {}) {
-  const world = new World(POLICY, timed(LATENCIES), loggedIn)
-  const guard = createSessionGuard<Reply>({
-    wx: world.wx,
-    send: world.network.send,
-    sendLogin: world.network.sendLogin,
-    clock: world.clock,
-    timeout: 5000,
-    ...extra,
-  })
-  return { world, guard }
-}
-
-async function settle<T>(world: World, promise: Promise<T>): Promise<T> {
-  await runToQuiet(world.clock)
-  return promise
-}
 
 describe('getPhoneNumber sends the seed thread’s payload', () => {
   it("in a valid session: checkSession once, no wx.login, { code: '', sessionKeyValidFlag: '1', iv, encryptedData }", async () => {

@@ -2,30 +2,12 @@
  * The guard at its walls: replies that prove nothing, wx.login callbacks that come late, the phone's
  * clocks, several guards on one wx, a checkSession that says nothing, and bounds past what timers take.
  */
-import { createSessionGuard, isGuardError, type GuardEvent, type SessionGuardOptions } from '../miniprogram_npm_src'
+import { createSessionGuard, isGuardError, type GuardEvent } from '../miniprogram_npm_src'
 import { LATENCIES } from '../simulator/side-by-side'
 import type { Reply } from '../simulator/thread-server'
 import { World, runToQuiet, timed } from '../simulator/world'
+import { POLICY, settle, setup } from './support/model-guard'
 
-const POLICY = { rotation: 'always', expiredConsent: 'expired-key' } as const
-
-function setup(loggedIn = true, extra: Partial<SessionGuardOptions<Reply>> = {}) {
-  const world = new World(POLICY, timed(LATENCIES), loggedIn)
-  const guard = createSessionGuard<Reply>({
-    wx: world.wx,
-    send: world.network.send,
-    sendLogin: world.network.sendLogin,
-    clock: world.clock.device,
-    timeout: 5000,
-    ...extra,
-  })
-  return { world, guard }
-}
-
-async function settle<T>(world: World, promise: Promise<T>): Promise<T> {
-  await runToQuiet(world.clock)
-  return promise
-}
 
 /** Runs the world up to `at` (virtual ms), leaving later timers pending. */
 async function runUntil(world: World, at: number): Promise<void> {
