@@ -69,7 +69,8 @@ export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResp
   return new Promise((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
     // The promise is the one answer: a caller's own callbacks would fire once per attempt.
-    ;(wx.request as (options: object) => unknown)({ ...options, success: resolve, fail: reject })
+    // The promise is the one answer: a caller's own callbacks (complete too) would fire once per attempt.
+    ;(wx.request as (options: object) => unknown)({ ...options, success: resolve, fail: reject, complete: undefined })
   })
 }
 

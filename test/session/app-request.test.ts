@@ -184,10 +184,14 @@ describe('guard.request', () => {
   })
 
   it('answers through its promise only: the caller’s success, fail and complete callbacks are not handed to wx', async () => {
-    const { clock, request } = setup()
+    // wx.request as WeChat runs it: success or fail, then complete.
+    type Callbacks = { success?: (r: unknown) => void; fail?: (e: unknown) => void; complete?: (r: unknown) => void }
+    const request401 = (o: Callbacks) => (o.success?.({ statusCode: 401, data: '' }), o.complete?.({ statusCode: 401 }))
+    const { clock, request } = setup({ wx: { request: request401 } as Partial<WxLike> })
     const callbacks = { success: jest.fn(), fail: jest.fn(), complete: jest.fn() }
-    await settle(clock, request({ ...ME, ...callbacks }))
+    expect((await settle(clock, request({ ...ME, ...callbacks }))).statusCode).toBe(401)
     expect(callbacks.success).not.toHaveBeenCalled()
+    expect(callbacks.fail).not.toHaveBeenCalled()
     expect(callbacks.complete).not.toHaveBeenCalled()
   })
 

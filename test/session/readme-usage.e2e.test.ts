@@ -130,6 +130,16 @@ describe('the README 用法 section, copied into a new mini program', () => {
     expect(sent.map((r) => `${r.path} ${r.status}`)).toEqual(['/login 200', '/me 401', '/login 200', '/me 200'])
   })
 
+  it('a business request that cannot reach the server shows the page’s network toast', async () => {
+    const { app, page, device, companion } = await boot()
+    app.onShow()
+    await app.sessionGuard.prepare()
+    await companion.close()
+    page.querySelector('.load-user')?.dispatchEvent('tap')
+    await until(() => device.toasts.length > 0)
+    expect(device.toasts).toEqual(['网络不可用'])
+  })
+
   it('the session defaults written out, as the README shows them, keep the token and re-log in once after a refusal', async () => {
     const { companion, sent, logins } = await boot()
     const { createSessionGuard } = require(PACKAGE) // eslint-disable-line @typescript-eslint/no-require-imports
