@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json', diagnostics: false }] },
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['<rootDir>/test/support/fast-check-seed.ts'],
   // The example pages load the package the way a mini program does: from what "构建 npm" produced.
   moduleNameMapper: {
     '^miniprogram-session-guard$': '<rootDir>/example-miniprogram/miniprogram_npm/miniprogram-session-guard/index.js',

@@ -19,6 +19,8 @@ export class ThreadServer {
    * a failure that proves nothing: a server whose database write failed, a gateway error page.
    */
   unprovenNextReplies = 0
+  /** When such a reply was given: the server then lacks the key WeChat just rotated to. */
+  readonly unprovenAt: number[] = []
 
   constructor(
     private readonly wechat: WeChatModel,
@@ -37,6 +39,7 @@ export class ThreadServer {
   private exchange(code: string): Reply | undefined {
     if (this.unprovenNextReplies > 0) {
       this.unprovenNextReplies--
+      this.unprovenAt.push(this.wechat.clock.now())
       this.wechat.code2Session(code)
       return { ok: false, reason: 'WECHAT_UNAVAILABLE' }
     }
