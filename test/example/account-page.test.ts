@@ -7,16 +7,15 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import { EXAMPLE, launchExampleApp } from './launch-app'
 import { realWorld, until } from '../component/harness'
 import { httpRequest, startSessionCompanion, type Sent } from '../session/session-companion'
 
-const EXAMPLE = path.join(__dirname, '../../example-miniprogram')
+
 if (!existsSync(path.join(EXAMPLE, 'miniprogram_npm/miniprogram-session-guard/index.js'))) {
   throw new Error('run `npm run example:build` first (npm test does)')
 }
 
-type Globals = { wx: unknown; App: (definition: unknown) => void; getApp: () => unknown }
-const globals = globalThis as unknown as Globals
 
 const accountPage = simulate.load(path.join(EXAMPLE, 'pages/account/index'), { compiler: 'simulate', rootPath: EXAMPLE })
 
@@ -29,7 +28,7 @@ async function boot(lifetimeSeconds?: number) {
   stop = companion.close
   const storage = new Map<string, unknown>()
   const sent: Sent[] = []
-  globals.wx = {
+  const wx = {
     login: world.wx.login,
     checkSession: world.wx.checkSession,
     request: httpRequest(sent, (url) => url.replace('http://127.0.0.1:3000', companion.url)),
@@ -37,13 +36,7 @@ async function boot(lifetimeSeconds?: number) {
     setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
     removeStorageSync: (key: string) => void storage.delete(key),
   }
-  let app: { sessionGuard: { prepare(): Promise<unknown> }; onShow(): void } | undefined
-  globals.App = (definition) => (app = definition as typeof app)
-  globals.getApp = () => app
-  jest.isolateModules(() => {
-    require(path.join(EXAMPLE, 'app')) // eslint-disable-line @typescript-eslint/no-require-imports
-  })
-  if (!app) throw new Error('app.ts did not call App()')
+  const app = launchExampleApp(wx)
   const page = simulate.render(accountPage)
   page.attach(document.createElement('parent-wrapper'))
   const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length

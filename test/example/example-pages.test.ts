@@ -8,21 +8,20 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import { EXAMPLE, launchExampleApp } from './launch-app'
 import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
 import { consentAs } from '../../simulator/phone-consent'
 import type { WxLike } from '../../miniprogram_npm_src/wx-api'
 
-const EXAMPLE = path.join(__dirname, '../../example-miniprogram')
+
 const NPM_BUTTON = '/miniprogram_npm/miniprogram-session-guard/phone-number-button/index'
 
 if (!existsSync(path.join(EXAMPLE, 'miniprogram_npm/miniprogram-session-guard/index.js'))) {
   throw new Error('run `npm run example:build` first (npm test does)')
 }
 
-type Globals = { wx: unknown; App: (definition: unknown) => void; getApp: () => unknown }
-const globals = globalThis as unknown as Globals
 
 // Loaded once: simulate runs page js through require, which jest does not re-run.
 const phonePage = simulate.load(path.join(EXAMPLE, 'pages/phone/index'), { compiler: 'simulate', rootPath: EXAMPLE, usingComponents: { 'phone-number-button': NPM_BUTTON } })
@@ -51,14 +50,7 @@ async function boot(loggedIn: boolean) {
       return Promise.resolve({ errMsg: 'getWeRunData:ok', iv: detail.iv, encryptedData: detail.encryptedData })
     },
   }
-  globals.wx = wx
-  let app: { sessionGuard: { prepare(): Promise<unknown> }; onShow(): void } | undefined
-  globals.App = (definition) => (app = definition as typeof app)
-  globals.getApp = () => app
-  jest.isolateModules(() => {
-    require(path.join(EXAMPLE, 'app')) // eslint-disable-line @typescript-eslint/no-require-imports
-  })
-  if (!app) throw new Error('app.ts did not call App()')
+  const app = launchExampleApp(wx)
   return { world, app, requests }
 }
 

@@ -8,17 +8,16 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import { EXAMPLE, launchExampleApp } from './launch-app'
 import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
 import type { WeChatModel } from '../../simulator/wechat'
 
-const EXAMPLE = path.join(__dirname, '../../example-miniprogram')
+
 const NPM_BUTTON = '/miniprogram_npm/miniprogram-session-guard/phone-number-button/index'
 if (!existsSync(path.join(EXAMPLE, 'miniprogram_npm/miniprogram-session-guard/index.js'))) throw new Error('run `npm run example:build` first (npm test does)')
 
-type Globals = { wx: unknown; App: (definition: unknown) => void; getApp: () => unknown }
-const globals = globalThis as unknown as Globals
 const panel = simulate.load(path.join(EXAMPLE, 'components/sim-panel/index'), { compiler: 'simulate', rootPath: EXAMPLE })
 const phonePage = simulate.load(path.join(EXAMPLE, 'pages/phone/index'), {
   compiler: 'simulate',
@@ -36,7 +35,7 @@ async function boot(appId: string, wx: Record<string, unknown> = {}, wechat?: We
   const companion = await startExampleServer({ wechat, fetch: loopbackFetch as typeof fetch })
   stop = companion.close
   const paths: string[] = []
-  globals.wx = {
+  const app = launchExampleApp({
     ...wx,
     getAccountInfoSync: () => ({ miniProgram: { appId, envVersion: 'develop', version: '' } }),
     request(options: Request) {
@@ -46,12 +45,7 @@ async function boot(appId: string, wx: Record<string, unknown> = {}, wechat?: We
         .then(async (r) => options.success?.({ statusCode: r.status, data: await r.json() }))
         .catch((e: Error) => options.fail?.({ errMsg: `request:fail ${e.message}` }))
     },
-  }
-  let app: { sessionGuard: { prepare(): Promise<unknown> }; onShow(): void } | undefined
-  globals.App = (definition) => (app = definition as typeof app)
-  globals.getApp = () => app
-  jest.isolateModules(() => require(path.join(EXAMPLE, 'app'))) // eslint-disable-line @typescript-eslint/no-require-imports
-  if (!app) throw new Error('app.ts did not call App()')
+  })
   const page = simulate.render(phonePage)
   page.attach(document.createElement('parent-wrapper'))
   const text = () => page.dom?.textContent || ''
