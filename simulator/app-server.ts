@@ -1,6 +1,6 @@
-import { DEFAULT_STORAGE_KEY } from '../miniprogram_npm_src/app-session'
-import type { Clock } from '../miniprogram_npm_src/clock'
-import type { WxLike, WxRequestOptions, WxResponse } from '../miniprogram_npm_src/wx-api'
+import { DEFAULT_STORAGE_KEY } from '../miniprogram_npm_src/app-session/app-session'
+import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { WxLike, WxRequestOptions, WxResponse } from '../miniprogram_npm_src/wire/wx-api'
 import type { Later } from './wechat'
 
 export interface BusinessRequest {

@@ -1,4 +1,4 @@
-import type { Clock } from '../miniprogram_npm_src/clock'
+import type { Clock } from '../miniprogram_npm_src/primitives/clock'
 
 interface Timer {
   at: number

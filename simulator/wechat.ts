@@ -1,5 +1,5 @@
-import type { Clock } from '../miniprogram_npm_src/clock'
-import type { WxLike } from '../miniprogram_npm_src/wx-api'
+import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { WxLike } from '../miniprogram_npm_src/wire/wx-api'
 import { sealOpenData } from './open-data-crypto'
 import type { PrivacyState } from './phone-consent'
 import { PhoneCodes } from './phone-codes'

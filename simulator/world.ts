@@ -1,6 +1,6 @@
 import type { Scheduler } from 'fast-check'
-import type { Clock } from '../miniprogram_npm_src/clock'
-import type { WxLike } from '../miniprogram_npm_src/wx-api'
+import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { WxLike } from '../miniprogram_npm_src/wire/wx-api'
 import { AppServer } from './app-server'
 import { Network } from './network'
 import { ThreadServer } from './thread-server'

@@ -2,10 +2,10 @@
  * Reading WeChat's event detail: every shape WeChat documents today, base64
  * bent on the way, and WeChat's refusals with their errno.
  */
-import { normaliseBase64 } from '../miniprogram_npm_src/base64'
-import { parseDetail } from '../miniprogram_npm_src/detail'
-import { outcomeOfDetailFailure } from '../miniprogram_npm_src/detail-outcome'
-import { isGuardError } from '../miniprogram_npm_src/errors'
+import { normaliseBase64 } from '../miniprogram_npm_src/wire/base64'
+import { parseDetail } from '../miniprogram_npm_src/wire/detail'
+import { outcomeOfDetailFailure } from '../miniprogram_npm_src/wire/detail-outcome'
+import { isGuardError } from '../miniprogram_npm_src/errors/errors'
 
 const IV = 'r7BXXKkLb8qrSNn05n0qiA=='
 const DATA = 'CiyLU1Aw2KjvrjMdj8YKliAjtP4gsMZMQmRzooG2xrDcvSnxIMXFufNstNGTyaGS+x/z'

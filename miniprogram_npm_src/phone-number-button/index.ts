@@ -1,4 +1,5 @@
-import type { Outcome, SessionGuard } from '../index'
+import type { SessionGuard } from '../config/guard-api'
+import type { Outcome } from '../wire/outcome'
 
 /** The result event's detail: the guard's outcome, or NO_GUARD when the app has none under `guardKey`. */
 export type PhoneNumberResult<R = unknown> = Outcome<R> | { status: 'failed'; reason: 'NO_GUARD' }

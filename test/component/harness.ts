@@ -1,5 +1,5 @@
 import simulate from 'miniprogram-simulate'
-import { systemClock } from '../../miniprogram_npm_src/clock'
+import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { World, realTime } from '../../simulator/world'
 import type { Policies } from '../../simulator/wechat'
 

@@ -13,7 +13,7 @@ import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
 import { consentAs } from '../../simulator/phone-consent'
-import type { WxLike } from '../../miniprogram_npm_src/wx-api'
+import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 
 
 const NPM_BUTTON = '/miniprogram_npm/miniprogram-session-guard/phone-number-button/index'

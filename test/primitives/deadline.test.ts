@@ -1,6 +1,6 @@
-import { Deadline } from '../../miniprogram_npm_src/deadline'
-import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
+import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
+import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
+import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import { VirtualClock } from '../../simulator/virtual-clock'
 
 function setup() {

@@ -1,7 +1,7 @@
-import { Deadline } from '../../miniprogram_npm_src/deadline'
-import { LoginGate } from '../../miniprogram_npm_src/login-gate'
-import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
-import { isGuardError } from '../../miniprogram_npm_src/errors'
+import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
+import { LoginGate } from '../../miniprogram_npm_src/primitives/login-gate'
+import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
+import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
 import { VirtualClock } from '../../simulator/virtual-clock'
 import { runToQuiet } from '../../simulator/world'
 

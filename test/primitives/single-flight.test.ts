@@ -1,4 +1,4 @@
-import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
+import { SingleFlight } from '../../miniprogram_npm_src/primitives/single-flight'
 
 describe('SingleFlight', () => {
   it('runs fn once for concurrent callers and tells who shared', async () => {

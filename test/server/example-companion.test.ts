@@ -1,6 +1,6 @@
 /** The example companion (`npm run example:server`): its session tokens and its protected business route. */
 import { startExampleServer } from '../../example-server/companion'
-import { systemClock } from '../../miniprogram_npm_src/clock'
+import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { WeChatModel } from '../../simulator/wechat'
 
 describe('the example companion', () => {

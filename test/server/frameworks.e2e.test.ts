@@ -7,7 +7,7 @@ import Koa from 'koa'
 import bodyParser from 'koa-bodyparser'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { systemClock } from '../../miniprogram_npm_src/clock'
+import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
 import { APP_ID, WeChatModel } from '../../simulator/wechat'
 

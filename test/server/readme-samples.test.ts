@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { systemClock } from '../../miniprogram_npm_src/clock'
+import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
 import { APP_ID, WeChatModel } from '../../simulator/wechat'
 

@@ -3,11 +3,11 @@
  * nothing loops, and every call settles by its deadline. The login here is a stand-in that shares one
  * flight the way the guard's does; the guard's own login is covered by the guard and property suites.
  */
-import { RELOGIN_LIMIT, RELOGIN_PAUSE_MS, createAppRequest } from '../../miniprogram_npm_src/app-request'
-import { createAppSession } from '../../miniprogram_npm_src/app-session'
-import { SingleFlight } from '../../miniprogram_npm_src/single-flight'
-import { TimerQueue } from '../../miniprogram_npm_src/timer-queue'
-import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wx-api'
+import { RELOGIN_LIMIT, RELOGIN_PAUSE_MS, createAppRequest } from '../../miniprogram_npm_src/app-session/app-request'
+import { createAppSession } from '../../miniprogram_npm_src/app-session/app-session'
+import { SingleFlight } from '../../miniprogram_npm_src/primitives/single-flight'
+import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
+import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wire/wx-api'
 import { AppServer } from '../../simulator/app-server'
 import { VirtualClock } from '../../simulator/virtual-clock'
 

@@ -1,9 +1,9 @@
 /**
  * The app session: the token the app's server issued, where it persists, and what counts as refused.
  */
-import { createAppSession, DEFAULT_STORAGE_KEY, defaultIsExpired } from '../../miniprogram_npm_src/app-session'
-import { isGuardError } from '../../miniprogram_npm_src/errors'
-import type { WxLike } from '../../miniprogram_npm_src/wx-api'
+import { createAppSession, DEFAULT_STORAGE_KEY, defaultIsExpired } from '../../miniprogram_npm_src/app-session/app-session'
+import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
+import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 
 /** A phone's wx over its storage; `restart()` is the same phone after the mini program restarted (a new wx object). */
 function phone(initial: Record<string, unknown> = {}, storage = new Map<string, unknown>(Object.entries(initial))) {

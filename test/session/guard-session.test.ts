@@ -3,7 +3,7 @@
  * talks to (tokens on every code exchange, a protected business route, the phone's storage).
  */
 import { createSessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
-import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session'
+import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
 import { consentAs } from '../../simulator/phone-consent'
 import { LATENCIES } from '../../simulator/side-by-side'
 import type { Reply } from '../../simulator/thread-server'

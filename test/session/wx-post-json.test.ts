@@ -2,8 +2,8 @@
  * What url/loginUrl requests count as a reply: a 2xx/3xx body. wx.request calls `success` for any
  * HTTP status, so a 502 page or a 401 must not pass for the server's answer.
  */
-import { isGuardError } from '../../miniprogram_npm_src/errors'
-import { wxPostJson, type WxLike, type WxRequestOptions, type WxResponse } from '../../miniprogram_npm_src/wx-api'
+import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
+import { wxPostJson, type WxLike, type WxRequestOptions, type WxResponse } from '../../miniprogram_npm_src/wire/wx-api'
 
 function answering(result: { statusCode: number; data: unknown } | { fail: { errMsg: string } }) {
   const seen: WxRequestOptions[] = []

@@ -1,0 +1,65 @@
+import { createAppRequest } from '../app-session/app-request'
+import { positiveMs, resolveConfig } from '../config/config'
+import { Deadline } from '../primitives/deadline'
+import { SessionGuardError } from '../errors/errors'
+import type { SessionGuard, SessionGuardOptions } from '../config/guard-api'
+import { fetchAndDeliver } from '../tap/open-data'
+import { failed, type Outcome } from '../wire/outcome'
+import { phoneNumber } from '../tap/phone-number'
+import { loginNow, prepareSession } from '../tap/prepare'
+import { WxSession } from '../wx-session/wx-session'
+
+/** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
+export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
+  const config = resolveConfig(options)
+  const session = WxSession.of(config.api, config.clock)
+  // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
+  if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
+
+  function report<T extends { status: string; reason?: string }>(call: 'getPhoneNumber' | 'openData' | 'prepare', outcome: Promise<T>): Promise<T> {
+    const { emit } = config
+    if (!emit) return outcome
+    return outcome.then((result) => {
+      emit({ type: 'outcome', call, status: result.status, reason: result.reason })
+      return result
+    })
+  }
+
+  const login = (deadline: Deadline) => loginNow(session, config, deadline)
+  const { app } = config
+
+  return {
+    login() {
+      const deadline = Deadline.after(config.timeout, session.timers)
+      return login(deadline).finally(() => deadline.finish())
+    },
+    request: createAppRequest(config.api, app, session.timers, config.timeout, login),
+    token: app.token,
+    logout: () => app.drop(),
+    getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
+    openData(fetch, send) {
+      const bad = typeof fetch !== 'function' || (send !== undefined && typeof send !== 'function')
+      const outcome: Promise<Outcome<R>> = bad
+        ? Promise.resolve(failed('INVALID_ARGUMENT', new SessionGuardError('INVALID_ARGUMENT', 'openData(fetch, send?) takes functions')))
+        : fetchAndDeliver(session, config, fetch, send || config.send)
+      return report('openData', outcome)
+    },
+    prepare: () => report('prepare', prepareSession(session, config)),
+    invalidate() {
+      session.needsLogin = true
+    },
+    holdLogins(maxMs?: number) {
+      return session.gate.hold(positiveMs(maxMs, config.holdMs, 'holdLogins(maxMs)'))
+    },
+    inspect() {
+      const { phase } = session
+      return {
+        holds: session.gate.holds,
+        login: phase ? (phase.invoked ? 'in-flight' : 'waiting') : 'idle',
+        needsLogin: session.needsLogin,
+        logins: session.logins,
+        waiters: session.waiters,
+      }
+    },
+  }
+}

@@ -1,0 +1,64 @@
+import { SessionGuardError } from '../errors/errors'
+import type { Cancel, TimerQueue } from './timer-queue'
+
+export const timeoutError = (what: string) => new SessionGuardError('TIMEOUT', `${what} timed out`)
+
+/**
+ * One call's bound: every step of the call races the same deadline, so a call arms one timer
+ * however many steps it takes, and `finish()` removes it.
+ */
+export class Deadline {
+  private readonly waiting = new Set<() => void>()
+  private cancel: Cancel | undefined
+  private expired = false
+
+  constructor(
+    readonly at: number,
+    private readonly timers: TimerQueue,
+  ) {}
+
+  static after(ms: number, timers: TimerQueue): Deadline {
+    return new Deadline(timers.clock.now() + ms, timers)
+  }
+
+  remaining(): number {
+    return this.expired ? 0 : Math.max(0, this.at - this.timers.clock.now())
+  }
+
+  /** Settles like `work`, or rejects with TIMEOUT when the deadline passes first. */
+  race<T>(work: Promise<T>, what: string): Promise<T> {
+    if (this.remaining() <= 0) {
+      work.catch(() => undefined)
+      return Promise.reject(timeoutError(what))
+    }
+    if (!this.cancel) this.cancel = this.timers.at(this.at, () => this.expire())
+    return new Promise<T>((resolve, reject) => {
+      const onExpire = () => reject(timeoutError(what))
+      this.waiting.add(onExpire)
+      work.then(
+        (value) => {
+          this.waiting.delete(onExpire)
+          resolve(value)
+        },
+        (error: unknown) => {
+          this.waiting.delete(onExpire)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  /** The call is over: its timer goes. */
+  finish(): void {
+    if (this.cancel) this.cancel()
+    this.cancel = undefined
+  }
+
+  private expire(): void {
+    this.expired = true
+    this.cancel = undefined
+    const waiting = [...this.waiting]
+    this.waiting.clear()
+    for (const reject of waiting) reject()
+  }
+}

@@ -1,0 +1,69 @@
+import type { Deadline } from './deadline'
+import { SessionGuardError } from '../errors/errors'
+import type { TimerQueue } from './timer-queue'
+
+/**
+ * At most `limit` calls in any window of `windowMs`. A claimed slot is freed by a timer that runs
+ * `windowMs` after the call, never by reading the clock: timers can fire late but never early, so
+ * no wall-clock step can free a slot before its window has really passed. Callers wait in
+ * `whenFree` (never past their deadline), then claim the slot with `tryClaim` in the same tick as
+ * the call, so nothing can slip in between the check and the call.
+ */
+export class RateLimiter {
+  /** When each slot in use is expected back, on the guard's clock: for waiting, never for freeing. */
+  private readonly busyUntil: number[] = []
+  private readonly sleepers = new Set<() => void>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly timers: TimerQueue,
+  ) {}
+
+  /** Resolves when a call may go now; rejects with TIMEOUT at once if that is after `deadline`. */
+  async whenFree(deadline: Deadline): Promise<void> {
+    while (this.busyUntil.length >= this.limit) {
+      if (this.timers.clock.now() + this.delayBeforeNextCall(this.timers.clock.now()) > deadline.at) {
+        throw new SessionGuardError('TIMEOUT', 'rate limit: no slot before the deadline')
+      }
+      let wake!: () => void
+      const freed = new Promise<void>((resolve) => this.sleepers.add((wake = resolve)))
+      try {
+        await deadline.race(freed, 'rate limit')
+      } finally {
+        this.sleepers.delete(wake)
+      }
+    }
+  }
+
+  /** Records a call now if the window has room. */
+  tryClaim(): boolean {
+    if (this.busyUntil.length >= this.limit) return false
+    const { clock } = this.timers
+    const until = clock.now() + this.windowMs
+    this.busyUntil.push(until)
+    clock.setTimeout(() => {
+      this.busyUntil.splice(this.busyUntil.indexOf(until), 1)
+      for (const wake of this.sleepers) wake()
+    }, this.windowMs)
+    return true
+  }
+
+  /** Waits for a slot, then calls `fn` in the tick that claims it. */
+  async run<T>(fn: () => T | Promise<T>, deadline: Deadline): Promise<T> {
+    for (;;) {
+      await this.whenFree(deadline)
+      if (this.tryClaim()) return fn()
+    }
+  }
+
+  /** An estimate of the wait for a slot: 0 when one is free now. */
+  delayBeforeNextCall(now: number): number {
+    if (this.busyUntil.length < this.limit) return 0
+    return Math.max(1, Math.min(...this.busyUntil) - now)
+  }
+
+  get waiting(): number {
+    return this.sleepers.size
+  }
+}

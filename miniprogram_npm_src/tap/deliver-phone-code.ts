@@ -1,0 +1,59 @@
+import type { GuardConfig, Send } from '../config/config'
+import type { Deadline } from '../primitives/deadline'
+import { afterFailedPhase } from './deliver'
+import type { PhoneCodeData } from '../wire/detail'
+import { reasonOf, startPhase } from '../wx-session/login-phase'
+import { failed, type Outcome } from '../wire/outcome'
+import type { ReplyKind } from '../wire/protocol'
+import { payloadOf, sendPayload } from '../wx-session/send-payload'
+import type { WxSession } from '../wx-session/wx-session'
+
+export interface PhoneCodeTap<R> {
+  session: WxSession
+  config: GuardConfig<R>
+  data: PhoneCodeData
+  send: Send<R>
+  deadline: Deadline
+}
+
+function settled<R>(kind: ReplyKind, reply: unknown): Outcome<R> {
+  return kind === 'ok' ? { status: 'ok', reply: reply as R } : failed('SERVER', undefined, reply)
+}
+
+/**
+ * A phone code or cloudID with nothing sealed: no session_key is involved, so there is no
+ * checkSession, no hold and no ordering against logins. With the app's session token it goes with
+ * flag '1' at once. Without one (or when the server no longer knows the token) it goes with a fresh
+ * login code and flag '0', so the server knows whose number it is: a login is harmless here. That
+ * login is the shared one, so it still waits for other taps' decrypts and the rate budget.
+ */
+export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome<R>> {
+  const { session, config, deadline } = tap
+  let triedToken = false
+  try {
+    for (;;) {
+      if (!triedToken && config.app.token() !== undefined) {
+        triedToken = true
+        const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline)
+        const kind = config.classify(reply)
+        if (config.emit) config.emit({ type: 'reply', carriesCode: false, kind })
+        // The server no longer knows the token: it redeemed nothing, so a login code in this same tap serves.
+        if (kind !== 'session-key-missing') return settled(kind, reply)
+      }
+      const { current, own } = startPhase(session, config, { data: tap.data, send: tap.send })
+      if (!own) {
+        // Someone else's login took that code: wait until its phase is over (its reply may bring a
+        // token), then go again. The phase outlives its answer while its request may still land, so
+        // waiting for the answer alone would spin; each round waits for one phase, the deadline bounds all.
+        await deadline.race(current.settled, 'login in flight')
+        continue
+      }
+      const result = await deadline.race(current.done, 'login')
+      if (result.kind === 'replied' && result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
+      // Any other answer does not prove the server stored the login code's key: repair, then `retry`.
+      return await afterFailedPhase(tap, result)
+    }
+  } catch (error) {
+    return failed(reasonOf(error), error)
+  }
+}

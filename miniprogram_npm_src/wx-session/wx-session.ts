@@ -1,0 +1,137 @@
+import { Deadline } from '../primitives/deadline'
+import type { GuardEvent } from '../wire/events'
+import type { Phase } from './phase'
+import { LoginGate, type Release } from '../primitives/login-gate'
+import { RateLimiter } from '../primitives/rate-limiter'
+import { SingleFlight } from '../primitives/single-flight'
+import { TimerQueue } from '../primitives/timer-queue'
+import type { Clock } from '../primitives/clock'
+import { wxCheckSession, type SessionCheck, type WxLike } from '../wire/wx-api'
+
+/** WeChat allows 4 wx.login + wx.checkSession calls per user per second; the margin absorbs clock skew. */
+export const CALLS_PER_WINDOW = 4
+export const WINDOW_MS = 1100
+/** wx.checkSession answers locally; one that takes longer than this is treated as saying nothing. */
+export const CHECK_SESSION_MS = 3000
+/** A wx.login whose callback never comes stops counting as in flight after this. */
+export const LOGIN_CALLBACK_CAP_MS = 60000
+
+const sessions = new WeakMap<WxLike, WxSession>()
+
+/**
+ * What every caller on one `wx` shares: the login flight, the checkSession flight, the rate budget
+ * and the hold gate. The key WeChat rotates belongs to the device, so this state does too.
+ */
+export class WxSession {
+  readonly timers: TimerQueue
+  readonly gate: LoginGate
+  readonly limiter: RateLimiter
+  private readonly checks = new SingleFlight<'check', SessionCheck>()
+  /** A wx.login whose callback has not arrived, whatever its caller's deadline said. */
+  loginCallback: Promise<unknown> | null = null
+  /** Guards created on this wx. */
+  guards = 0
+  /** The login phase in flight, if any: one wx.login and the one request that carries its code. */
+  phase: Phase | null = null
+  /** wx.login calls made so far. */
+  logins = 0
+  /** The server may lack the current key: the next prepare() logs in. */
+  needsLogin = false
+  private lastValid: { at: number; logins: number } | undefined
+
+  /** The one session of this wx object, created by its first guard. */
+  static of(api: WxLike, clock: Clock): WxSession {
+    let session = sessions.get(api)
+    if (!session) sessions.set(api, (session = new WxSession(api, clock)))
+    session.guards++
+    return session
+  }
+
+  private constructor(
+    readonly api: WxLike,
+    clock: Clock,
+  ) {
+    this.timers = new TimerQueue(clock)
+    this.gate = new LoginGate(this.timers)
+    this.limiter = new RateLimiter(CALLS_PER_WINDOW, WINDOW_MS, this.timers)
+  }
+
+  sawValidSession(): void {
+    this.lastValid = { at: this.timers.clock.now(), logins: this.logins }
+  }
+
+  /**
+   * Under a burst the rate limit would make every tap wait; a session seen valid within the last
+   * window, with no login since, is still valid (WeChat keys live for days).
+   */
+  knownValid(): boolean {
+    const seen = this.lastValid
+    if (!seen || seen.logins !== this.logins) return false
+    const now = this.timers.clock.now()
+    return now - seen.at <= WINDOW_MS && this.limiter.delayBeforeNextCall(now) > 0
+  }
+
+  /**
+   * One wx.checkSession for all who ask meanwhile, within the rate budget and its own short bound.
+   * No answer in time counts as 'unknown': the data then goes with flag '1' and recovery handles a
+   * stale key, rather than a login that could rotate a valid one.
+   */
+  checkSession(deadline: Deadline, emit?: (event: GuardEvent) => void): Promise<SessionCheck> {
+    if (this.knownValid()) return Promise.resolve('valid')
+    const { value } = this.checks.do('check', () => {
+      const own = new Deadline(this.timers.clock.now() + CHECK_SESSION_MS, this.timers)
+      const answer = own.race(this.limiter.run(() => wxCheckSession(this.api), own), 'wx.checkSession')
+      return answer.then(
+        (result) => {
+          own.finish()
+          if (emit) emit({ type: 'check-session', valid: result === 'valid' })
+          if (result === 'valid') this.sawValidSession()
+          return result
+        },
+        (): SessionCheck => {
+          own.finish()
+          return 'unknown'
+        },
+      )
+    })
+    return deadline.race(value, 'wx.checkSession')
+  }
+
+  /** Waits out a login in flight, then takes a hold in the same tick, so none can start until released. */
+  async holdAfterLogin(deadline: Deadline): Promise<Release> {
+    while (this.phase && this.phase.invoked) {
+      await deadline.race(this.phase.settled, 'login in flight')
+    }
+    return this.gate.hold()
+  }
+
+  /** Resolves in the tick a login may be invoked: no hold left, no wx.login awaiting its callback, a rate slot claimed. */
+  async claimLoginSlot(deadline: Deadline): Promise<void> {
+    for (;;) {
+      while (this.loginCallback) await deadline.race(this.loginCallback, 'earlier wx.login')
+      await this.gate.whenClear(deadline)
+      await this.limiter.whenFree(deadline)
+      if (!this.loginCallback && this.gate.holds === 0 && this.limiter.tryClaim()) return
+    }
+  }
+
+  /** Counts `login` as in flight until its callback arrives or the cap passes. */
+  trackLoginCallback(login: Promise<unknown>): void {
+    let cancel = () => undefined as void
+    const settled: Promise<unknown> = new Promise<void>((resolve) => {
+      cancel = this.timers.after(LOGIN_CALLBACK_CAP_MS, resolve)
+      login.then(
+        () => resolve(),
+        () => resolve(),
+      )
+    }).then(() => {
+      cancel()
+      if (this.loginCallback === settled) this.loginCallback = null
+    })
+    this.loginCallback = settled
+  }
+
+  get waiters(): number {
+    return this.gate.waiting + this.limiter.waiting + this.checks.size
+  }
+}

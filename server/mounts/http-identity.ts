@@ -1,0 +1,41 @@
+import type { IncomingMessage } from 'node:http'
+import { withDeadline } from '../common/deadline'
+import { configError, ServerError } from '../common/errors'
+import type { HttpAdapterOptions } from './http-options'
+import { positiveInteger } from '../common/options'
+import type { Report } from '../common/report'
+import { bearerToken, createSessionTokens } from '../tokens/session-token'
+
+/**
+ * Who is asking, and what a reply after a code exchange carries: the companion's own signed tokens
+ * (`sessionSecret`) or the app's `identify` / `onLogin`, each bounded; a throw counts as "not identified".
+ */
+export function createHttpIdentity(options: HttpAdapterOptions, report: Report) {
+  if (!options.identify && !options.sessionSecret) {
+    throw configError('createHttpHandler needs identify (your own auth) or sessionSecret (tokens the companion issues): flag-1 requests could never be served')
+  }
+  if (options.identify && options.sessionSecret) throw configError('pass identify or sessionSecret, not both')
+  const tokens = options.sessionSecret
+    ? createSessionTokens({ sessionSecret: options.sessionSecret, sessionLifetimeSeconds: options.sessionLifetimeSeconds, now: options.now })
+    : undefined
+  const hookTimeoutMs = positiveInteger('hookTimeoutMs', options.hookTimeoutMs, 3000)
+  const timedOut = (name: string) => () => new ServerError('TIMEOUT', `${name} timed out`)
+
+  async function identify(req: IncomingMessage): Promise<string | undefined> {
+    if (tokens) return tokens.verify(bearerToken(req.headers.authorization))
+    try {
+      const openid = await withDeadline(() => options.identify?.(req), hookTimeoutMs, timedOut('identify'))
+      return typeof openid === 'string' && openid.length > 0 ? openid : undefined
+    } catch (error) {
+      report(error, { stage: 'identify' })
+      return undefined
+    }
+  }
+
+  async function loginFields(openid: string): Promise<Record<string, unknown>> {
+    const extra = options.onLogin ? await withDeadline(() => options.onLogin?.(openid), hookTimeoutMs, timedOut('onLogin')) : undefined
+    return { ...(extra || {}), ...(tokens ? tokens.issue(openid) : {}) }
+  }
+
+  return { identify, loginFields, tokens }
+}

@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { circles, importGraph } from './import-graph'
+
+const sourceFolders = ['miniprogram_npm_src', 'server']
+
+describe('the source tree shows its layers', () => {
+  it.each(sourceFolders)('%s has no import circle, type-only imports included', (folder) => {
+    expect(circles(importGraph(folder))).toEqual([])
+  })
+
+  it.each(sourceFolders)('%s keeps its files in folders, each folder named with its job in the README', (folder) => {
+    const entries = readdirSync(folder)
+    const loose = entries.filter((name) => name.endsWith('.ts') && name !== 'index.ts')
+    expect(loose).toEqual([])
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8')
+    const folders = entries.filter((name) => statSync(join(folder, name)).isDirectory())
+    for (const sub of folders) expect(readme).toMatch(new RegExp('`' + sub + '/`'))
+  })
+
+  it('the shipped package never reaches into the server half, and the server takes only the wire contract from it', () => {
+    const client = importGraph('miniprogram_npm_src')
+    for (const [file, imports] of client) for (const target of imports) expect([file, target.startsWith('miniprogram_npm_src/')]).toEqual([file, true])
+    const server = importGraph('server')
+    const fromClient = [...server.values()].flat().filter((target) => !target.startsWith('server/'))
+    expect([...new Set(fromClient)]).toEqual(['miniprogram_npm_src/wire/protocol.ts'])
+  })
+})
