@@ -2,7 +2,7 @@ import type { BackendClient, Seen } from '../client/backend-client'
 import { describe as describeSeen } from '../client/backend-client'
 import type { ClientOptions } from '../client/client-options'
 import type { FakeWeChat } from '../wechat/fake-wechat'
-import { seal, type Sealed } from '../wechat/seal'
+import { sealWithoutPlus, type Sealed } from '../wechat/seal'
 
 export interface KitSettings {
   appId: string
@@ -78,7 +78,7 @@ export function phoneData(appId: string, phoneNumber = uniquePhoneNumber()): Pho
   return { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86', watermark: { appid: appId, timestamp: Math.floor(Date.now() / 1000) } }
 }
 
-export function sealedPhone(sessionKey: string, appId: string, sealer: (key: string, data: object) => Sealed = seal): { sealed: Sealed; phoneNumber: string } {
+export function sealedPhone(sessionKey: string, appId: string, sealer: (key: string, data: object) => Sealed = sealWithoutPlus): { sealed: Sealed; phoneNumber: string } {
   const data = phoneData(appId)
   return { sealed: sealer(sessionKey, data), phoneNumber: data.phoneNumber }
 }

@@ -1,4 +1,4 @@
-import { seal, sealWithPlus } from '../wechat/seal'
+import { sealWithoutPlus, sealWithPlus } from '../wechat/seal'
 import { payload } from './payload'
 import { check, expectPhone, loggedIn, phoneData, show, type Scenario } from './scenario'
 
@@ -39,7 +39,7 @@ export const sealedDataScenarios: Scenario[] = [
     fix: "compare watermark.appid with your appid after decrypting; answer WATERMARK_MISMATCH, never the data",
     async run(ctx) {
       const user = await loggedIn(ctx)
-      const sealed = seal(user.sessionKey, phoneData('wx0000000000000000'))
+      const sealed = sealWithoutPlus(user.sessionKey, phoneData('wx0000000000000000'))
       const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
       check(seen.kind === 'failed', `data sealed for another app: ${show(seen)}`)
       if (ctx.client.defaultShape) check(seen.reason === 'WATERMARK_MISMATCH', `data sealed for another app: ${show(seen)}`, 'P-CRYPTO-3', 'answer { ok: false, reason: "WATERMARK_MISMATCH" }')
