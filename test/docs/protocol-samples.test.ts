@@ -4,11 +4,12 @@
  * answers `{ code, msg, data }` (the companion's handler behind that app's own routes).
  */
 import express from 'express'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULTS, parseKitArgs } from '../../conformance/cli/args'
 import { loadClientOptions } from '../../conformance/cli/load-config'
+import { ALL_SCENARIOS } from '../../conformance/scenarios/all-scenarios'
 import { companion, freePort, runKitAgainst, SESSION_SECRET } from '../conformance/companion-under-test'
 import { listen } from '../server/http-listen'
 
@@ -87,4 +88,21 @@ describe('docs/protocol: the --config sample', () => {
       await backend.close()
     }
   }, 60_000)
+})
+
+describe('docs/protocol: the scenario table', () => {
+  const tableOf = (text: string) =>
+    [...(text.split('<!-- scenarios -->')[1] || '').matchAll(/^\| `([^`]+)` \| [^|]+ \| (P-[A-Z]+-\d+) \|$/gm)].map((m) => [m[1], m[2]])
+
+  it.each(pages.map((text, i) => [i === 0 ? 'zh' : 'en', text] as const))('%s lists every scenario the kit runs, in order, with its rule', (_lang, text) => {
+    expect(tableOf(text)).toEqual(ALL_SCENARIOS.map((s) => [s.id, s.rule]))
+  })
+
+  it('every rule the kit can name is defined on both pages', () => {
+    const source = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? source(join(dir, e.name)) : e.name.endsWith('.ts') ? [readFileSync(join(dir, e.name), 'utf8')] : []))
+    const named = new Set(source('conformance').flatMap((text) => text.match(/\bP-[A-Z]+-\d+\b/g) || []))
+    expect(named.size).toBeGreaterThan(15)
+    for (const rule of named) for (const page of pages) expect([rule, page.includes(`**${rule}**`)]).toEqual([rule, true])
+  })
 })
