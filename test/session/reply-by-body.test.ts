@@ -109,6 +109,20 @@ describe('HTTP 401 on the data route: the app session expired', () => {
     expect(world.allViolations()).toEqual([])
   })
 
+  it('an app’s own send that gets { ok: false, reason: SESSION_EXPIRED } recovers the same way: it sees no status, the body says it', async () => {
+    const world = new World(FRESH, timed(LATENCIES), true)
+    const old = world.app.issued[0]
+    world.app.expireTokens()
+    let guard: ReturnType<typeof createSessionGuard<Reply>> | undefined = undefined
+    const send = (payload: Record<string, string>): Promise<Reply> =>
+      payload.sessionKeyValidFlag === '1' && !world.app.accepted.has(guard?.token() as string) ? Promise.resolve({ ok: false, reason: 'SESSION_EXPIRED' }) : world.network.send(payload)
+    guard = createSessionGuard<Reply>({ wx: world.wx, send, sendLogin: world.network.sendLogin, clock: world.clock, timeout: 5000 })
+    expect(await settle(world, guard.getPhoneNumber(world.wechat.consent('j').detail))).toMatchObject({ status: 'ok', reply: { ok: true, tag: 'j' } })
+    expect(world.network.sent.map((r) => r.payload.sessionKeyValidFlag)).toEqual(['0'])
+    expect(world.wechat.logins).toHaveLength(1)
+    expect(guard.token()).not.toBe(old)
+  })
+
   it('a phone-code tap whose token is refused redeems its code with a fresh login code, once', async () => {
     const { world, guard, refused, flags } = setup({ refuseUnknownTokens: { statusCode: 401, data: { ok: false, reason: 'SESSION_EXPIRED' } } })
     world.app.expireTokens()
