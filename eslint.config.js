@@ -5,7 +5,7 @@ const tseslint = require('typescript-eslint')
 const NODE_BUILTINS = ['fs', 'path', 'crypto', 'http', 'https', 'os', 'util', 'events', 'stream', 'buffer', 'child_process', 'net', 'url']
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'miniprogram_dist/', 'coverage/', '**/miniprogram_npm/', '.build/', 'server_dist/'] },
+  { ignores: ['node_modules/', 'miniprogram_dist/', 'coverage/', '**/miniprogram_npm/', '.build/', 'server_dist/', 'conformance_dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

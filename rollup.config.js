@@ -59,4 +59,11 @@ module.exports = [
     external: (id) => id.startsWith('node:'),
     plugins: [typescript({ tsconfig: './tsconfig.server.json', outputToFilesystem: true })],
   },
+  {
+    // The conformance kit's bin: Node built-ins only, one file.
+    input: 'conformance/index.ts',
+    output: { file: 'conformance_dist/cli.js', format: 'cjs', sourcemap: false, banner: '#!/usr/bin/env node' },
+    external: (id) => id.startsWith('node:'),
+    plugins: [typescript({ tsconfig: './tsconfig.conformance.json' })],
+  },
 ]

@@ -22,6 +22,8 @@ export interface ExampleServerOptions {
   /** Real WeChat credentials; without them a simulated WeChat answers. */
   appId?: string
   appSecret?: string
+  /** With real credentials: where WeChat's server API is (default https://api.weixin.qq.com), e.g. the conformance kit's fake. */
+  wechatApiBase?: string
   /** The simulated WeChat to answer from (tests share theirs with the client). */
   wechat?: WeChatModel
   /** The simulated WeChat's policies when `wechat` is not given. */
@@ -44,7 +46,8 @@ export async function startExampleServer(options: ExampleServerOptions = {}) {
     wechat = options.wechat || new WeChatModel(options.policies || DEFAULT_POLICIES, systemClock, (_l, fn) => setTimeout(fn, 20), false)
     fake = new FakeWeChatApi(wechat, appId, appSecret)
   }
-  const baseUrl = fake ? await fake.start() : undefined
+  if (options.wechatApiBase && !real) throw new Error('WECHAT_API_BASE needs WX_APPID and WX_SECRET (the credentials that API expects)')
+  const baseUrl = fake ? await fake.start() : options.wechatApiBase
   const session = { sessionSecret: options.sessionSecret || randomBytes(32).toString('hex'), sessionLifetimeSeconds: options.sessionLifetimeSeconds }
   const store = new MemoryStore()
   const handler = createOpenDataHandler({ appId, api: createWeChatApi({ appId, appSecret, baseUrl, fetch: options.fetch }), store })

@@ -4,8 +4,19 @@ import { describePolicies, policiesFrom } from '../simulator/policy-names'
 
 async function main(): Promise<void> {
   const policies = policiesFrom(process.argv.slice(2), process.env)
-  const { url, real } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, sessionSecret: process.env.SESSION_SECRET, policies })
-  console.log(`session-guard companion on ${url} (${real ? 'real WeChat API' : 'simulated WeChat API'})`)
+  const { env } = process
+  const lifetime = env.SESSION_LIFETIME_SECONDS ? Number(env.SESSION_LIFETIME_SECONDS) : undefined
+  const { url, real } = await startExampleServer({
+    port: Number(env.PORT || 3000),
+    appId: env.WX_APPID,
+    appSecret: env.WX_SECRET,
+    wechatApiBase: env.WECHAT_API_BASE,
+    sessionSecret: env.SESSION_SECRET,
+    sessionLifetimeSeconds: lifetime,
+    policies,
+  })
+  const api = real ? (env.WECHAT_API_BASE ? `WeChat API at ${env.WECHAT_API_BASE}` : 'real WeChat API') : 'simulated WeChat API'
+  console.log(`session-guard companion on ${url} (${api})`)
   console.log('  POST /login      { code }                                         → { ok, token, expiresIn }')
   console.log('  POST /open-data  { code, sessionKeyValidFlag, iv, encryptedData } → { ok, data } | { ok: false, reason }')
   console.log('  GET  /me         Authorization: Bearer <token>                    → { ok, user } | 401 { ok: false, reason: SESSION_EXPIRED }')

@@ -59,13 +59,13 @@ describe('the built package', () => {
     expect(createSessionGuard({ send: () => Promise.resolve({ ok: true }) }).inspect()).toMatchObject({ login: 'idle' })
   })
 
-  it('packs only the built client and server code, typings, README, LICENSE and CHANGELOG', () => {
+  it('packs only the built client and server code, the conformance kit, typings, README, LICENSE and CHANGELOG', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))
     const files: string[] = pack.files.map((f: { path: string }) => f.path)
     for (const file of files) {
-      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|server_dist\/.+\.(js|d\.ts)|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
+      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
     }
-    expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'server_dist/index.js', 'README.md', 'LICENSE', 'CHANGELOG.md']))
+    expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'server_dist/index.js', 'conformance_dist/cli.js', 'README.md', 'LICENSE', 'CHANGELOG.md']))
   })
 
   it('is publint clean', () => {

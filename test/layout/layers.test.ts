@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { circles, importGraph } from './import-graph'
 
-const sourceFolders = ['miniprogram_npm_src', 'server']
+const sourceFolders = ['miniprogram_npm_src', 'server', 'conformance']
 
 describe('the source tree shows its layers', () => {
   it.each(sourceFolders)('%s has no import circle, type-only imports included', (folder) => {

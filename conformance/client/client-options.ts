@@ -1,0 +1,19 @@
+import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../../miniprogram_npm_src/wire/protocol'
+
+/** What the kit plays the client with: the guard's own options for reading a backend's dialect. */
+export interface ClientOptions {
+  classify: (reply: unknown) => ReplyKind
+  fields?: FieldNames
+  /** The header that carries `Bearer <token>`. */
+  header: string
+  fromReply: (reply: unknown) => { token?: unknown; expiresIn?: unknown } | undefined
+  /** Whether replies are the default `{ ok, reason }` shape (no --config classify). */
+  defaultShape: boolean
+}
+
+export const defaultClientOptions = (): ClientOptions => ({
+  classify: classifyDefaultReply,
+  header: 'Authorization',
+  fromReply: (reply) => (reply && typeof reply === 'object' ? (reply as { token?: unknown; expiresIn?: unknown }) : undefined),
+  defaultShape: true,
+})

@@ -1,0 +1,49 @@
+import { seal, sealWithPlus } from '../wechat/seal'
+import { payload } from './payload'
+import { check, expectPhone, loggedIn, phoneData, show, type Scenario } from './scenario'
+
+export const sealedDataScenarios: Scenario[] = [
+  {
+    id: 'plus-survives',
+    title: "'+' in iv and encryptedData survives",
+    rule: 'P-HTTP-2',
+    fix: "read the body as JSON, never as a form (a form decoder turns '+' into a space)",
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const data = phoneData(ctx.settings.appId)
+      const sealed = sealWithPlus(user.sessionKey, data)
+      const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
+      expectPhone(seen, data.phoneNumber, "flag '1' with '+' in iv and encryptedData", this.rule, this.fix)
+      return show(seen)
+    },
+  },
+  {
+    id: 'space-repaired',
+    title: "a '+' that became a space is repaired",
+    rule: 'P-CRYPTO-2',
+    fix: "replace every space with '+' in iv and encryptedData before base64-decoding, then trim",
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const data = phoneData(ctx.settings.appId)
+      const plus = sealWithPlus(user.sessionKey, data)
+      const spaced = { iv: plus.iv.replace(/\+/g, ' '), encryptedData: plus.encryptedData.replace(/\+/g, ' ') }
+      const seen = await ctx.backend.data(payload('1', '', { sealed: spaced }), user.token)
+      expectPhone(seen, data.phoneNumber, "flag '1' with every '+' turned into a space (one at the very start)", this.rule, this.fix)
+      return show(seen)
+    },
+  },
+  {
+    id: 'watermark-other-appid',
+    title: "another appid's watermark is refused",
+    rule: 'P-CRYPTO-3',
+    fix: "compare watermark.appid with your appid after decrypting; answer WATERMARK_MISMATCH, never the data",
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const sealed = seal(user.sessionKey, phoneData('wx0000000000000000'))
+      const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
+      check(seen.kind === 'failed', `data sealed for another app: ${show(seen)}`)
+      if (ctx.client.defaultShape) check(seen.reason === 'WATERMARK_MISMATCH', `data sealed for another app: ${show(seen)}`, 'P-CRYPTO-3', 'answer { ok: false, reason: "WATERMARK_MISMATCH" }')
+      return show(seen)
+    },
+  },
+]
