@@ -13,6 +13,7 @@ final class Config
         public readonly int $tokenLifetime,
         public readonly string $loginPath,
         public readonly string $dataPath,
+        public readonly string $mePath,
     ) {
     }
 
@@ -28,6 +29,7 @@ final class Config
             (int) $env('SESSION_LIFETIME_SECONDS', '86400'),
             $env('LOGIN_PATH', '/login'),
             $env('DATA_PATH', '/open-data'),
+            $env('ME_PATH', '/me'),
         );
         if ($config->appId === '' || $config->secret === '') {
             throw new RuntimeException('WX_APPID and WX_SECRET must be set');

@@ -7,7 +7,7 @@ declare(strict_types=1);
  * Transport checks (P-HTTP-*), then the route; any unexpected failure is 500 INTERNAL, logged
  * without the request's secrets.
  */
-foreach (['config', 'reply', 'store', 'wechat', 'crypto', 'tokens', 'login-code', 'phone-code', 'payload', 'open-data', 'login'] as $file) {
+foreach (['config', 'reply', 'store', 'wechat', 'crypto', 'tokens', 'login-code', 'phone-code', 'payload', 'open-data', 'login', 'me'] as $file) {
     require_once __DIR__ . "/$file.php";
 }
 
@@ -24,6 +24,9 @@ function respond(): Reply
         return Reply::fail('INTERNAL', 500);
     }
     $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
+    if ($path === $config->mePath) {
+        return (new MeRoute(new Tokens($config->sessionSecret, $config->tokenLifetime)))->handle(Tokens::fromRequest());
+    }
     if ($path !== $config->loginPath && $path !== $config->dataPath) {
         return Reply::fail('NOT_FOUND', 404);
     }
