@@ -40,7 +40,8 @@ export interface RunningPhp {
   url: string
   /** What the server wrote to stderr (its access log and error_log lines). */
   log(): string
-  stop(): Promise<void>
+  /** Ends the server and its workers; `keepStore` leaves the SQLite store for a restart on it. */
+  stop(options?: { keepStore?: boolean }): Promise<void>
 }
 
 export const PHP_SESSION_SECRET = 'php-suite-session-secret-0123456789abcdef'
@@ -60,17 +61,18 @@ export async function startPhpServer(env: Record<string, string>, at: { port?: n
   let log = ''
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const stop = async () => {
+  const stop = async ({ keepStore = false } = {}) => {
     if (child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(-(child.pid as number), 'SIGTERM')
       } catch {
         // Already gone.
       }
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())])
+      let timer: ReturnType<typeof setTimeout> | undefined
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 3000)))])
+      clearTimeout(timer)
     }
-    // A restart on the same store keeps it; the last stop() of a store removes it.
-    if (!at.storeDir) rmSync(dir, { recursive: true, force: true })
+    if (!keepStore) rmSync(dir, { recursive: true, force: true })
   }
   const end = Date.now() + 10000
   while (!(await listening(port))) {
