@@ -4,7 +4,7 @@ import type { WeChatModel } from './wechat'
 
 /**
  * WeChat's server API on loopback, answering from the model: jscode2session,
- * the access token and getuserphonenumber. `failNext` makes the next call
+ * the access token (cgi-bin/token and stable_token) and getuserphonenumber. `failNext` makes the next call
  * answer a WeChat errcode.
  */
 export class FakeWeChatApi {
@@ -40,7 +40,7 @@ export class FakeWeChatApi {
         if ('session_key' in result) this.lastExchangedKey = result.session_key
         return reply(result)
       }
-      if (url.pathname === '/cgi-bin/token') return reply({ access_token: 'token-1', expires_in: 7200 })
+      if (url.pathname === '/cgi-bin/token' || url.pathname === '/cgi-bin/stable_token') return reply({ access_token: 'token-1', expires_in: 7200 })
       if (url.pathname === '/wxa/business/getuserphonenumber') {
         const chunks: Buffer[] = []
         req.on('data', (c: Buffer) => chunks.push(c))

@@ -9,6 +9,7 @@ import { World, runToQuiet, scheduled } from '../simulator/world'
 import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type Run, type Scenario } from '../simulator/scenario'
 import type { SessionGuard } from '../miniprogram_npm_src'
 import type { Reply } from '../simulator/thread-server'
+import { DATA_URL, LOGIN_URL, httpWorld } from './support/model-http'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 400)
 
@@ -187,6 +188,36 @@ describe('guarantee 7: prepare() never rotates a valid key', () => {
         async (s, scenario) => {
           const { world } = await simulate(s, scenario)
           expect(world.wechat.logins).toHaveLength(0)
+        },
+      ),
+      { numRuns: RUNS },
+    ))
+})
+
+describe('over HTTP: failures on 4xx/5xx, expired tokens refused with 401', () => {
+  it('keeps one wx.login in flight, no login under a flag-1 request, each code sent at most once, and the rate limit', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        scenarioArb({ world: true, faults: true, hostile: true, leaps: false }),
+        fc.array(fc.constantFrom(200, 400, 401, 409, 500, 502), { minLength: 1, maxLength: 8 }),
+        fc.option(fc.integer({ min: 0, max: 6000 })),
+        async (s, scenario, statuses, expireAt) => {
+          const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+          let next = 0
+          const { wx } = httpWorld(world, {
+            respond: (reply) => ({ statusCode: reply.ok ? 200 : statuses[next++ % statuses.length] }),
+            refuseUnknownTokens: { statusCode: 401, data: '' },
+          })
+          if (expireAt !== null) world.clock.setTimeout(() => world.app.expireTokens(), expireAt)
+          const guard = guardFor(world, { wx, url: DATA_URL, loginUrl: LOGIN_URL, send: undefined, sendLogin: undefined })
+          playGuard(world, guard, scenario.steps)
+          await runToQuiet(world.clock, s)
+          expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
+          expect(world.allViolations()).toEqual([])
+          for (const [code, requests] of world.network.requestsPerCode()) expect({ code, twice: requests > 1 }).toEqual({ code, twice: false })
+          expect(world.wechat.limitedCalls).toBe(0)
+          expect(guard.inspect()).toMatchObject({ holds: 0, login: 'idle', waiters: 0 })
         },
       ),
       { numRuns: RUNS },

@@ -5,6 +5,7 @@ import type { GuardEvent } from '../wire/events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/protocol'
 import { wxPostJson, type WxLike } from '../wire/wx-api'
+import { dataReplyOf, replyOf } from './read-reply'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -51,16 +52,20 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   const app = createAppSession(api, options.session)
   // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
   const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
-  const send = options.send || (url ? (payload: Record<string, string>) => post(url, payload) as Promise<R> : undefined)
+  const postData = (to: string, payload: Record<string, string>) => {
+    const token = app.token()
+    return post(to, payload).then((res) => dataReplyOf(res, token, app, config.classify) as R)
+  }
+  const send = options.send || (url ? (payload: Record<string, string>) => postData(url, payload) : undefined)
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
-  return {
+  const config: GuardConfig<R> = {
     api,
     app,
     clock: monotonic(options.clock || systemClock),
     timeout,
     holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
     send,
-    sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }) : undefined),
+    sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }).then((res) => replyOf(res, config.classify)) : undefined),
     fields: options.fields,
     classify(reply) {
       try {
@@ -79,4 +84,5 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
         }
       : undefined,
   }
+  return config
 }

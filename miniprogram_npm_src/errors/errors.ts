@@ -6,6 +6,8 @@ export type SessionGuardErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LOGIN_FAILED'
   | 'NETWORK'
+  /** The server refused the app's session token on the data route (HTTP 401, or what `session.isExpired` says). */
+  | 'SESSION_EXPIRED'
 
 export class SessionGuardError extends Error {
   readonly code: SessionGuardErrorCode

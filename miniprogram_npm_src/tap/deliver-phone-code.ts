@@ -1,6 +1,7 @@
 import type { GuardConfig, Send } from '../config/config'
 import type { Deadline } from '../primitives/deadline'
 import { afterFailedPhase } from './deliver'
+import { isGuardError } from '../errors/errors'
 import type { PhoneCodeData } from '../wire/detail'
 import { reasonOf, startPhase } from '../wx-session/login-phase'
 import { failed, type Outcome } from '../wire/outcome'
@@ -15,6 +16,9 @@ export interface PhoneCodeTap<R> {
   send: Send<R>
   deadline: Deadline
 }
+
+/** The server refused the app's token (HTTP 401): the token is dropped already, and nothing was redeemed. */
+const REFUSED = {}
 
 function settled<R>(kind: ReplyKind, reply: unknown): Outcome<R> {
   return kind === 'ok' ? { status: 'ok', reply: reply as R } : failed('SERVER', undefined, reply)
@@ -34,10 +38,13 @@ export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome
     for (;;) {
       if (!triedToken && config.app.token() !== undefined) {
         triedToken = true
-        const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline)
-        const kind = config.classify(reply)
-        if (config.emit) config.emit({ type: 'reply', carriesCode: false, kind })
-        // The server no longer knows the token: it redeemed nothing, so a login code in this same tap serves.
+        const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline).catch((error: unknown) => {
+          if (isGuardError(error, 'SESSION_EXPIRED')) return REFUSED
+          throw error
+        })
+        const kind = reply === REFUSED ? 'session-key-missing' : config.classify(reply)
+        if (config.emit && reply !== REFUSED) config.emit({ type: 'reply', carriesCode: false, kind })
+        // The server no longer knows or accepts the token: it redeemed nothing, so a login code in this same tap serves.
         if (kind !== 'session-key-missing') return settled(kind, reply)
       }
       const { current, own } = startPhase(session, config, { data: tap.data, send: tap.send })

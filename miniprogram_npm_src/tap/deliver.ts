@@ -69,6 +69,8 @@ async function sendValid<R>(tap: Tap<R>, arrival: number, recovered: boolean, he
     // still reach the server must not have a login rotate the key under its decrypt.
     reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline, release)
   } catch (error) {
+    // The server refused the app's token (the token is dropped already) and looked at nothing: like a missing key.
+    if (isGuardError(error, 'SESSION_EXPIRED')) return recover(tap, arrival, recovered, 'SESSION_KEY_MISSING')
     // We stopped waiting; the request may still be out. One more timeout, on a real timer, is its hard cap.
     if (isGuardError(error, 'TIMEOUT')) session.timers.after(config.timeout, release)
     return failed(reasonOf(error), error)
@@ -80,16 +82,22 @@ async function sendValid<R>(tap: Tap<R>, arrival: number, recovered: boolean, he
       return { status: 'ok', reply: reply as R }
     case 'session-key-missing':
     case 'decrypt-failed':
-      if (recovered) return retry(kind === 'decrypt-failed' ? 'DECRYPT_FAILED' : 'SESSION_KEY_MISSING')
-      // One recovery. With no login since the data arrived, the key that sealed it is the one a fresh
-      // code yields (unless WeChat rotates it): send the data with one. After a newer login, a new code
-      // cannot help; the server may already hold the sealing key, so the data goes once more with flag '1'.
-      return session.logins === arrival ? sendWithLogin(tap, arrival) : sendValid(tap, arrival, true)
+      return recover(tap, arrival, recovered, kind === 'decrypt-failed' ? 'DECRYPT_FAILED' : 'SESSION_KEY_MISSING')
     case 'code-rejected':
       return failed('CODE_REJECTED', undefined, reply)
     default:
       return failed('SERVER', undefined, reply)
   }
+}
+
+/**
+ * One recovery. With no login since the data arrived, the key that sealed it is the one a fresh
+ * code yields (unless WeChat rotates it): send the data with one. After a newer login, a new code
+ * cannot help; the server may already hold the sealing key, so the data goes once more with flag '1'.
+ */
+function recover<R>(tap: Tap<R>, arrival: number, recovered: boolean, reason: 'DECRYPT_FAILED' | 'SESSION_KEY_MISSING'): Promise<Outcome<R>> {
+  if (recovered) return Promise.resolve(retry(reason))
+  return tap.session.logins === arrival ? sendWithLogin(tap, arrival) : sendValid(tap, arrival, true)
 }
 
 /** Sends data with a fresh login code (flag '0'), or after someone else's login when one is already under way. */

@@ -75,19 +75,13 @@ export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResp
 }
 
 /**
- * POSTs `body` as JSON (so base64 '+' survives) and resolves with the reply body. A failed request or an
- * HTTP status of 400 and above rejects with NETWORK; the response stays on the error as `cause`.
+ * POSTs `body` as JSON (so base64 '+' survives) and resolves with the response, whatever its HTTP
+ * status: what a status means is read from the body by the caller. A failed request rejects with NETWORK.
  */
-export function wxPostJson(wx: WxLike, url: string, body: unknown, timeout: number, header?: Record<string, string>): Promise<unknown> {
+export function wxPostJson(wx: WxLike, url: string, body: unknown, timeout: number, header?: Record<string, string>): Promise<WxResponse> {
   const options = { url, method: 'POST', data: body, header: { 'content-type': 'application/json', ...header }, dataType: 'json', timeout }
-  return wxRequest(wx, options).then(
-    (res) => {
-      if (!(res.statusCode < 400)) throw new SessionGuardError('NETWORK', `HTTP ${res.statusCode}`, res)
-      return res.data
-    },
-    (err) => {
-      if (err instanceof SessionGuardError) throw err
-      throw new SessionGuardError('NETWORK', (err && err.errMsg) || 'wx.request failed', err)
-    },
-  )
+  return wxRequest(wx, options).catch((err) => {
+    if (err instanceof SessionGuardError) throw err
+    throw new SessionGuardError('NETWORK', (err && err.errMsg) || 'wx.request failed', err)
+  })
 }

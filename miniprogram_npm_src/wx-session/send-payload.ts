@@ -1,4 +1,5 @@
 import type { GuardConfig, Send } from '../config/config'
+import { dataReplyOf } from '../config/read-reply'
 import type { Deadline } from '../primitives/deadline'
 import type { OpenData, PhoneCodeData } from '../wire/detail'
 import { renameFields, type OpenDataPayload, type SessionKeyValidFlag } from '../wire/protocol'
@@ -34,8 +35,14 @@ export function sendPayload<R>(
   if (emit) emit({ type: 'send', carriesCode, payload: redactRecord({ ...payload }) })
   let sent: Promise<unknown>
   try {
-    // A reply that carries a session token renews it, even one that comes after the deadline.
-    sent = Promise.resolve(send(config.fields ? renameFields(payload, config.fields) : (payload as unknown as Record<string, string>))).then((reply) => (config.app.take(reply), reply))
+    const token = config.app.token()
+    // A reply that carries a session token renews it, even one that comes after the deadline. A body
+    // saying the token was refused (an app's own `send` sees no status) is an expired session, as a 401 is.
+    sent = Promise.resolve(send(config.fields ? renameFields(payload, config.fields) : (payload as unknown as Record<string, string>))).then((reply) => {
+      dataReplyOf({ statusCode: 200, data: reply }, token, config.app, config.classify)
+      config.app.take(reply)
+      return reply
+    })
   } catch (error) {
     sent = Promise.reject(error)
   }

@@ -6,51 +6,9 @@
  * built package, over real HTTP to the companion `npm run example:server` starts (session tokens
  * signed with sessionSecret, a business route /me behind requireSession). WeChat is the model.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import simulate from 'miniprogram-simulate'
 import { realWorld, until } from '../component/harness'
-import { httpRequest, startSessionCompanion, type Sent } from './session-companion'
-
-const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
-const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
-
-function block(name: string, lang: string): string {
-  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(README)
-  if (!match) throw new Error(`README lost its ${name} block`)
-  return match[1]
-}
-
-type App = { sessionGuard: { prepare(): Promise<unknown>; getPhoneNumber(d: unknown): Promise<{ status: string }> }; onShow(): void }
-type Globals = { wx: unknown; App: (d: unknown) => void; Component: (d: unknown) => void; getApp: () => unknown }
-const globals = globalThis as unknown as Globals
-
-/** A new phone: the model's wx.login/checkSession, real HTTP for wx.request, empty storage. */
-function phone(world: ReturnType<typeof realWorld>, sent: Sent[]) {
-  const storage = new Map<string, unknown>()
-  const toasts: string[] = []
-  return {
-    toasts,
-    wx: {
-      login: world.wx.login,
-      checkSession: world.wx.checkSession,
-      request: httpRequest(sent),
-      getStorageSync: (key: string) => storage.get(key) ?? '',
-      setStorageSync: (key: string, value: unknown) => void storage.set(key, JSON.parse(JSON.stringify(value))),
-      removeStorageSync: (key: string) => void storage.delete(key),
-      showToast: ({ title }: { title: string }) => void toasts.push(title),
-    },
-  }
-}
-
-/** Runs a README block as the mini program would: the package import becomes a require of the build. */
-function run(code: string, companionUrl: string): void {
-  const source = code
-    .replace(/import \{ (\w+) \} from 'miniprogram-session-guard'/, 'const { $1 } = require(PACKAGE)')
-    .split('https://api.example.com')
-    .join(companionUrl)
-  new Function('require', 'PACKAGE', source)(require, PACKAGE)
-}
+import { bootReadmeApp, block, globals, PACKAGE } from './readme-app'
+import { startSessionCompanion } from './session-companion'
 
 let stop: () => Promise<void> = async () => undefined
 afterEach(() => stop())
@@ -59,21 +17,7 @@ async function boot(lifetimeSeconds?: number) {
   const world = realWorld(false)
   const companion = await startSessionCompanion(world, lifetimeSeconds)
   stop = companion.close
-  const sent: Sent[] = []
-  const device = phone(world, sent)
-  globals.wx = device.wx
-  let app: App | undefined
-  let page: Record<string, unknown> | undefined
-  globals.App = (definition) => (app = definition as App)
-  globals.Component = (definition) => (page = definition as Record<string, unknown>)
-  globals.getApp = () => app
-  run(block('usage-app', 'js'), companion.url)
-  run(block('usage-page', 'js'), companion.url)
-  if (!app || !page) throw new Error('the README blocks did not call App() and Component()')
-  const rendered = simulate.render(simulate.load({ ...page, template: block('usage-wxml', 'html') }))
-  rendered.attach(document.createElement('parent-wrapper'))
-  const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
-  return { world, companion, sent, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
+  return { ...bootReadmeApp(world, companion.url), companion }
 }
 
 describe('the README 用法 section, copied into a new mini program', () => {
