@@ -2,9 +2,29 @@
 import { startExampleServer } from '../example-server/companion'
 import { describePolicies, policiesFrom } from '../simulator/policy-names'
 
+/**
+ * Stops on Ctrl-C (SIGINT to the whole group) and on SIGTERM. `npm run` starts us through `sh -c`, and a
+ * SIGTERM to npm reaches only that shell, which dies without passing it on: we notice by being handed to
+ * a new parent, and stop too. Closing is bounded: after 2 s we exit whatever connections still hang.
+ */
+function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    setTimeout(() => process.exit(0), 2000).unref()
+    close().finally(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  const parent = process.ppid
+  setInterval(() => process.ppid !== parent && stop(), 250).unref()
+}
+
 async function main(): Promise<void> {
   const policies = policiesFrom(process.argv.slice(2), process.env)
-  const { url, real } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, sessionSecret: process.env.SESSION_SECRET, policies })
+  const { url, real, close } = await startExampleServer({ port: Number(process.env.PORT || 3000), appId: process.env.WX_APPID, appSecret: process.env.WX_SECRET, sessionSecret: process.env.SESSION_SECRET, policies })
+  stopOnSignals(close)
   console.log(`session-guard companion on ${url} (${real ? 'real WeChat API' : 'simulated WeChat API'})`)
   console.log('  POST /login      { code }                                         → { ok, token, expiresIn }')
   console.log('  POST /open-data  { code, sessionKeyValidFlag, iv, encryptedData } → { ok, data } | { ok: false, reason }')
