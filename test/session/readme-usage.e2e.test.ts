@@ -1,24 +1,27 @@
 /**
  * @jest-environment jsdom
  *
- * The README's 用法 section, copied as written into a new mini program (only the address changes:
- * https://api.example.com becomes the test companion's), run with miniprogram-simulate against the
- * built package, over real HTTP to the companion `npm run example:server` starts (session tokens
- * signed with sessionSecret, a business route /me behind requireSession). WeChat is the model.
+ * The guide's own-button page (docs/guide.md: guide/page, guide/page.wxml, guide/session,
+ * guide/helper) with the README's app.ts (readme/app), copied as written into a new mini program (only
+ * the address changes: https://api.example.com becomes the test companion's; the TypeScript is
+ * transpiled as the devtools would), run with miniprogram-simulate against the built package, over real
+ * HTTP to the companion `npm run example:server` starts (session tokens signed with sessionSecret, a
+ * business route /me behind requireSession). WeChat is the model.
  */
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import ts from 'typescript'
 import { realWorld, until } from '../component/harness'
+import { sample } from '../docs/doc-pages'
 import { httpRequest, startSessionCompanion, type Sent } from './session-companion'
 
-const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
 const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
+const GUIDE = 'docs/guide.md'
 
-function block(name: string, lang: string): string {
-  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(README)
-  if (!match) throw new Error(`README lost its ${name} block`)
-  return match[1]
+/** A docs block as JavaScript: TypeScript transpiled to CommonJS, as WeChat's compiler would. */
+function block(page: string, name: string): string {
+  const code = sample(page, name)
+  return name.endsWith('.wxml') ? code : ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2018 } }).outputText
 }
 
 type App = { sessionGuard: { prepare(): Promise<unknown>; getPhoneNumber(d: unknown): Promise<{ status: string }> }; onShow(): void }
@@ -43,13 +46,12 @@ function phone(world: ReturnType<typeof realWorld>, sent: Sent[]) {
   }
 }
 
-/** Runs a README block as the mini program would: the package import becomes a require of the build. */
-function run(code: string, companionUrl: string): void {
-  const source = code
-    .replace(/import \{ (\w+) \} from 'miniprogram-session-guard'/, 'const { $1 } = require(PACKAGE)')
-    .split('https://api.example.com')
-    .join(companionUrl)
-  new Function('require', 'PACKAGE', source)(require, PACKAGE)
+/** Runs a block as the mini program would: `require('miniprogram-session-guard')` loads the build. */
+function run(code: string, companionUrl: string, globals: Record<string, unknown> = {}): Record<string, unknown> {
+  const exports: Record<string, unknown> = {}
+  const load = (id: string) => (id === 'miniprogram-session-guard' ? require(PACKAGE) : require(id)) // eslint-disable-line @typescript-eslint/no-require-imports
+  new Function('require', 'exports', ...Object.keys(globals), code.split('https://api.example.com').join(companionUrl))(load, exports, ...Object.values(globals))
+  return exports
 }
 
 let stop: () => Promise<void> = async () => undefined
@@ -67,16 +69,16 @@ async function boot(lifetimeSeconds?: number) {
   globals.App = (definition) => (app = definition as App)
   globals.Component = (definition) => (page = definition as Record<string, unknown>)
   globals.getApp = () => app
-  run(block('usage-app', 'js'), companion.url)
-  run(block('usage-page', 'js'), companion.url)
-  if (!app || !page) throw new Error('the README blocks did not call App() and Component()')
-  const rendered = simulate.render(simulate.load({ ...page, template: block('usage-wxml', 'html') }))
+  run(block('README.md', 'readme/app'), companion.url)
+  run(block(GUIDE, 'guide/page'), companion.url)
+  if (!app || !page) throw new Error('the docs blocks did not call App() and Component()')
+  const rendered = simulate.render(simulate.load({ ...page, template: block(GUIDE, 'guide/page.wxml') }))
   rendered.attach(document.createElement('parent-wrapper'))
   const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
   return { world, companion, sent, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
 }
 
-describe('the README 用法 section, copied into a new mini program', () => {
+describe('the guide’s own-button page and the README’s app.ts, copied into a new mini program', () => {
   it('first launch: onShow logs in once, then a burst of 5 taps gives 5 ok and the number, with no other wx.login', async () => {
     const { world, app, page, logins, text, device, sent } = await boot()
     app.onShow()
@@ -111,7 +113,7 @@ describe('the README 用法 section, copied into a new mini program', () => {
     await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(1)
     await companion.expireTokens()
-    page.setData({ user: null })
+    page.setData({ userId: '' })
     page.querySelector('.load-user')?.dispatchEvent('tap')
     await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(2)
@@ -140,11 +142,9 @@ describe('the README 用法 section, copied into a new mini program', () => {
     expect(device.toasts).toEqual(['网络不可用'])
   })
 
-  it('the session defaults written out, as the README shows them, keep the token and re-log in once after a refusal', async () => {
+  it('the session defaults written out, as the guide shows them, keep the token and re-log in once after a refusal', async () => {
     const { companion, sent, logins } = await boot()
-    const { createSessionGuard } = require(PACKAGE) // eslint-disable-line @typescript-eslint/no-require-imports
-    const code = block('usage-session', 'js').split('https://api.example.com').join(companion.url)
-    const guard = new Function('createSessionGuard', `${code}\nreturn guard`)(createSessionGuard) as {
+    const guard = run(block(GUIDE, 'guide/session'), companion.url).guard as {
       prepare(): Promise<unknown>
       token(): string | undefined
       request(o: { url: string }): Promise<{ statusCode: number }>
@@ -162,7 +162,7 @@ describe('the README 用法 section, copied into a new mini program', () => {
     app.onShow()
     await app.sessionGuard.prepare()
     await companion.expireTokens()
-    const myRequest = new Function('getApp', 'wx', `${block('usage-helper', 'js')}\nreturn myRequest`)(globals.getApp, globals.wx) as (o: { url: string }) => Promise<{ statusCode: number }>
+    const myRequest = run(block(GUIDE, 'guide/helper'), companion.url, { getApp: globals.getApp, wx: globals.wx }).myRequest as (o: { url: string }) => Promise<{ statusCode: number }>
     const results = await Promise.all([1, 2, 3].map(() => myRequest({ url: `${companion.url}/me` })))
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200])
     expect(logins()).toBe(2)
