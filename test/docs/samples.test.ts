@@ -49,8 +49,8 @@ function typeCheck(page: string, blocks: Block[], options: ts.CompilerOptions, e
   for (const [name, text] of Object.entries(extra)) files.set(path.join(dir, name), text)
   blocks.forEach((block, i) => {
     const { name, text } = fileOf(block, i)
-    const full = path.join(dir, name)
-    if (files.has(full)) throw new Error(`${page}: two blocks name ${name}`)
+    // Two blocks that name one file are alternatives (node:http, Express, Koa): each gets a folder of its own.
+    const full = files.has(path.join(dir, name)) ? path.join(dir, `alternative-${i}`, name) : path.join(dir, name)
     files.set(full, text)
   })
   const host = ts.createCompilerHost(options)
