@@ -57,5 +57,6 @@ export const RUN_BY: Record<string, string> = {
   'guide/page.wxml': 'test/session/readme-usage.e2e.test.ts',
   'curl-walkthrough': 'test/example/readme-curl.e2e.test.ts',
   'login-page.wxml': 'test/component/readme-login-page.test.ts',
+  'login-page.ts': 'test/component/readme-login-page.test.ts',
   'realtime.wxml': 'test/component/readme-login-page.test.ts',
 }
