@@ -38,7 +38,7 @@ const copyComponentFiles = (folder) => ({
 module.exports = [
   {
     input: 'miniprogram_npm_src/index.ts',
-    output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: false },
+    output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: true },
     plugins: [
       typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: true }),
       minify(),

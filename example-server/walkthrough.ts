@@ -1,6 +1,6 @@
 /**
  * The protocol step by step against a companion serving the simulated WeChat: what `npm run try` prints
- * and what the README's curl walkthrough does. Each step is a real HTTP request; nothing is faked here.
+ * and what the curl walkthrough in docs/example.md does. Each step is a real HTTP request; nothing is faked here.
  */
 
 export interface WalkStep {

@@ -3,7 +3,7 @@ export type { SessionGuard, SessionGuardOptions, GuardState, WirePayload } from 
 export type { Outcome, PrepareOutcome, LoginOutcome, RetryReason, FailureReason } from './wire/outcome'
 export type { SessionOptions, SessionGrant } from './app-session/app-session'
 export type { GuardEvent, EventListener } from './wire/events'
-export type { OpenDataPayload, SessionKeyValidFlag, DefaultReply, ReplyKind, FieldNames, ServerFailureReason } from './wire/protocol'
+export type { OpenDataPayload, SessionKeyValidFlag, DefaultReply, ReplyKind, FieldNames, ServerFailureReason, PhoneNumberReply, PhoneNumberData, SessionFields, DataSource } from './wire/protocol'
 export { classifyDefaultReply } from './wire/protocol'
 export type { OpenData, PhoneCodeData } from './wire/detail'
 export type { WxLike, WxRequestOptions, WxResponse } from './wire/wx-api'

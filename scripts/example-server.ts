@@ -2,11 +2,30 @@
 import { startExampleServer } from '../example-server/companion'
 import { describePolicies, policiesFrom } from '../simulator/policy-names'
 
+/**
+ * Stops on Ctrl-C (SIGINT to the whole group) and on SIGTERM. `npm run` starts us through `sh -c`, and a
+ * SIGTERM to npm reaches only that shell, which dies without passing it on: we notice by being handed to
+ * a new parent, and stop too. Closing is bounded: after 2 s we exit whatever connections still hang.
+ */
+function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    setTimeout(() => process.exit(0), 2000).unref()
+    close().finally(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  const parent = process.ppid
+  setInterval(() => process.ppid !== parent && stop(), 250).unref()
+}
+
 async function main(): Promise<void> {
   const policies = policiesFrom(process.argv.slice(2), process.env)
   const { env } = process
   const lifetime = env.SESSION_LIFETIME_SECONDS ? Number(env.SESSION_LIFETIME_SECONDS) : undefined
-  const { url, real } = await startExampleServer({
+  const { url, real, close } = await startExampleServer({
     port: Number(env.PORT || 3000),
     appId: env.WX_APPID,
     appSecret: env.WX_SECRET,
@@ -15,6 +34,7 @@ async function main(): Promise<void> {
     sessionLifetimeSeconds: lifetime,
     policies,
   })
+  stopOnSignals(close)
   const api = real ? (env.WECHAT_API_BASE ? `WeChat API at ${env.WECHAT_API_BASE}` : 'real WeChat API') : 'simulated WeChat API'
   console.log(`session-guard companion on ${url} (${api})`)
   console.log('  POST /login      { code }                                         → { ok, token, expiresIn }')

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   } finally {
     await companion?.close()
   }
-  console.log('The same steps with curl: README, "用 curl 走一遍协议".')
+  console.log('The same steps with curl: docs/example.md, "用 curl 走一遍协议" (English: docs/example.en.md).')
 }
 
 main().catch((error) => {

@@ -63,7 +63,7 @@ describe('the built package', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))
     const files: string[] = pack.files.map((f: { path: string }) => f.path)
     for (const file of files) {
-      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
+      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|miniprogram_dist\/index\.js\.map|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
     }
     expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'server_dist/index.js', 'conformance_dist/cli.js', 'README.md', 'LICENSE', 'CHANGELOG.md']))
   })

@@ -49,6 +49,15 @@ export type DefaultReply<T = unknown> =
   | ({ ok: true } & T)
   | { ok: false; reason: ServerFailureReason; [extra: string]: unknown }
 
+/** Which way the companion reached the data: the sealed data, the phone code, or the cloudID. */
+export type DataSource = 'decrypt' | 'phone-code' | 'cloud-id'
+
+/**
+ * The companion's reply to a phone-number payload, as `createSessionGuard<PhoneNumberReply>()` sees it:
+ * `{ ok: true, data, source }` (with `token`/`expiresIn` after a code exchange) or `{ ok: false, reason }`.
+ */
+export type PhoneNumberReply = DefaultReply<{ data: PhoneNumberData; source: DataSource } & Partial<SessionFields>>
+
 /** What a reply means to the guard, whatever shape the server uses. */
 export type ReplyKind = 'ok' | 'session-key-missing' | 'decrypt-failed' | 'code-rejected' | 'failed'
 

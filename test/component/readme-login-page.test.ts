@@ -1,14 +1,16 @@
 /**
  * @jest-environment jsdom
  *
- * The README's login page (section "手机号：三种 detail、实时验证与隐私"), run as written: its
- * WXML and JS are cut from README.md, rendered with miniprogram-simulate around the built
- * phone-number-button, against the WeChat model and the example companion over HTTP.
+ * The login page of docs/phone-number.md ("一个登录页"), run as written: its WXML and TypeScript
+ * (transpiled as the devtools would) are cut from the page, rendered with miniprogram-simulate around
+ * the built phone-number-button, against the WeChat model and the example companion over HTTP.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import ts from 'typescript'
+import { sample } from '../docs/doc-pages'
 import { startExampleServer } from '../../example-server/companion'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
 import { consentAs } from '../../simulator/phone-consent'
@@ -21,12 +23,10 @@ const { createSessionGuard } = require('../../miniprogram_dist') as { createSess
 const ROOT = path.join(__dirname, '../..')
 const BUTTON = path.join(ROOT, 'miniprogram_dist/phone-number-button/index')
 
-/** The fenced block right after `<!-- readme-test: name -->` in README.md. */
+/** The block marked `<!-- sample: name -->` in docs/phone-number.md; TypeScript comes out as the devtools compile it. */
 function readmeBlock(name: string): string {
-  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
-  const match = new RegExp(`<!-- readme-test: ${name.replace('.', '\\.')} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(readme)
-  if (!match) throw new Error(`README.md has no block marked readme-test: ${name}`)
-  return match[1]
+  const code = sample('docs/phone-number.md', name)
+  return name.endsWith('.ts') ? ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2018 } }).outputText : code
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'readme-pages-'))
@@ -37,7 +37,7 @@ function loadPage(name: string, wxml: string): string {
   const folder = path.join(dir, name)
   mkdirSync(folder)
   writeFileSync(path.join(folder, 'index.wxml'), wxml)
-  writeFileSync(path.join(folder, 'index.js'), readmeBlock('login-page.js'))
+  writeFileSync(path.join(folder, 'index.js'), readmeBlock('login-page.ts'))
   writeFileSync(path.join(folder, 'index.json'), JSON.stringify({ component: true, usingComponents: { 'phone-number-button': 'miniprogram-session-guard/phone-number-button' } }))
   return simulate.load(path.join(folder, 'index'), { compiler: 'simulate', usingComponents: { 'phone-number-button': button } })
 }

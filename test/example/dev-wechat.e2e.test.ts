@@ -1,6 +1,6 @@
 /**
  * The simulated WeChat a person drives (/dev-wechat on the example companion's port), over real HTTP:
- * what `npm run example:server`, `npm run try` and the README's curl walkthrough rely on.
+ * what `npm run example:server`, `npm run try` and the curl walkthrough in docs/example.md rely on.
  */
 import { startExampleServer } from '../../example-server/companion'
 import { walkthrough } from '../../example-server/walkthrough'

@@ -1,18 +1,10 @@
 /**
- * The README's curl walkthrough, run as written with bash and curl against a fresh companion
- * (only the address changes: the test's port instead of 3000).
+ * The curl walkthrough of docs/example.md and docs/example.en.md (block curl-walkthrough), run as
+ * written with bash and curl against a fresh companion (only the address changes: the test's port instead of 3000).
  */
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { startExampleServer } from '../../example-server/companion'
-
-function curlBlock(): string {
-  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
-  const match = /<!-- curl-walkthrough -->\n```bash\n([\s\S]*?)```/.exec(readme)
-  if (!match) throw new Error('README lost its curl walkthrough block')
-  return match[1]
-}
+import { sample } from '../docs/doc-pages'
 
 function bash(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,10 +21,10 @@ const curlAvailable = (() => {
   }
 })()
 
-;(curlAvailable ? it : it.skip)('the README curl walkthrough gets the number with flag 1, sees DECRYPT_FAILED after a rotation, and recovers with flag 0', async () => {
+;(curlAvailable ? it.each : it.skip.each)([['docs/example.md'], ['docs/example.en.md']])('%s: the curl walkthrough gets the number with flag 1, sees DECRYPT_FAILED after a rotation, and recovers with flag 0', async (page) => {
   const companion = await startExampleServer()
   try {
-    const block = curlBlock()
+    const block = sample(page, 'curl-walkthrough')
     expect(block).toContain('S=http://127.0.0.1:3000')
     const lines = (await bash(block.replace('S=http://127.0.0.1:3000', `S=${companion.url}`))).trim().split('\n').map((l) => JSON.parse(l))
     expect(lines).toEqual([

@@ -70,7 +70,7 @@ describeWithPhp()('the README 用法 section against the PHP server', () => {
     page.querySelector('.load-user')?.dispatchEvent('tap')
     await until(() => /[0-9a-f]{12}/.test(text()), 5000)
     await new Promise((resolve) => setTimeout(resolve, 2100))
-    page.setData({ user: null })
+    page.setData({ userId: "" })
     page.querySelector('.load-user')?.dispatchEvent('tap')
     await until(() => /[0-9a-f]{12}/.test(text()), 5000)
     expect(logins()).toBe(2)

@@ -1,19 +1,24 @@
 /**
- * The README's server samples, run as written: each `js` block that requires the companion is
- * executed with WeChat's host routed to the fake WeChat API, then driven over HTTP.
+ * The companion page's server samples (docs/companion.md and docs/companion.en.md), run as written:
+ * each TypeScript block that imports the companion and listens or exports a cloud function is
+ * transpiled as tsc would and executed with WeChat's host routed to the fake WeChat API, then driven over HTTP.
  */
-import { readFileSync } from 'node:fs'
 import { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
+import ts from 'typescript'
+import { blocksOf } from '../docs/doc-pages'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
 import { APP_ID, WeChatModel } from '../../simulator/wechat'
 
-const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
-const samples = [...README.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => code.includes("require('miniprogram-session-guard/server')"))
-const httpSamples = samples.filter((code) => code.includes('.listen('))
-const cloudSample = samples.find((code) => code.includes('createCloudFunction'))
+const PAGES = ['docs/companion.md', 'docs/companion.en.md']
+const samples = PAGES.flatMap((page) => blocksOf(page).filter((b) => b.lang === 'ts' && b.code.includes("from 'miniprogram-session-guard/server'")).map((b) => ({ ...b, js: toJs(b.code) })))
+const httpSamples = samples.filter((b) => b.code.includes('.listen('))
+const cloudSamples = samples.filter((b) => b.code.includes('createCloudFunction'))
+
+function toJs(code: string): string {
+  return ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2018, esModuleInterop: true } }).outputText
+}
 
 const SECRET = 'app-secret'
 const realFetch = globalThis.fetch
@@ -55,12 +60,12 @@ function run(code: string, modules: Record<string, unknown> = {}): Record<string
 
 const code = () => new Promise<string>((resolve) => wechat.wx.login({ success: (r) => resolve(r.code as string) }))
 
-it('has the node:http, Express, Koa and cloud-function samples', () => {
-  expect(httpSamples).toHaveLength(3)
-  expect(cloudSample).toBeDefined()
+it('has the node:http, Express, Koa and cloud-function samples on each page', () => {
+  expect(httpSamples).toHaveLength(3 * PAGES.length)
+  expect(cloudSamples).toHaveLength(PAGES.length)
 })
 
-it.each(httpSamples.map((sample) => [sample.split('\n')[0], sample]))('%s: logs in, serves flag 1 with the token, guards /me', async (_first, sample) => {
+it.each(httpSamples.map((b) => [`${b.page}:${b.line} ${b.name}`, b.js]))('%s: logs in, serves flag 1 with the token, guards /me', async (_where, sample) => {
   run(sample)
   await new Promise((r) => setTimeout(r, 50))
   expect(servers).toHaveLength(1)
@@ -82,10 +87,10 @@ it.each(httpSamples.map((sample) => [sample.split('\n')[0], sample]))('%s: logs 
   expect((await realFetch(base + '/me')).status).toBe(401)
 })
 
-it('cloud function: the openid comes from cloud.getWXContext(), never from the event', async () => {
+it.each(cloudSamples.map((b) => [`${b.page}:${b.line}`, b.js]))('%s cloud function: the openid comes from cloud.getWXContext(), never from the event', async (_where, cloudSample) => {
   // wx-server-sdk as the platform gives it: init, and the caller's identity in the context.
   const cloud = { DYNAMIC_CURRENT_ENV: 'env', init: jest.fn(), getWXContext: () => ({ OPENID: 'openid-of-the-user' }) }
-  const { main } = run(cloudSample as string, { 'wx-server-sdk': cloud }) as { main: (event: object) => Promise<Record<string, unknown>> }
+  const { main } = run(cloudSample, { 'wx-server-sdk': cloud }) as { main: (event: object) => Promise<Record<string, unknown>> }
   expect(cloud.init).toHaveBeenCalled()
   expect(await main({ action: 'login', code: await code() })).toEqual({ ok: true })
   const { detail } = wechat.consent('cloud')

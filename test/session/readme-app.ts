@@ -1,21 +1,23 @@
 /**
- * The README's 用法 section as a new mini program: its blocks run as written (the package import
- * becomes a require of the build, https://api.example.com becomes the backend under test), on a phone
- * whose wx.login/checkSession are the WeChat model's and whose wx.request is real HTTP.
+ * The README's app.ts and the guide's own-button page as a new mini program: their blocks run as written
+ * (TypeScript transpiled as the devtools would; `require('miniprogram-session-guard')` loads the build;
+ * https://api.example.com becomes the backend under test), on a phone whose wx.login/checkSession are the
+ * WeChat model's and whose wx.request is real HTTP.
  */
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
+import ts from 'typescript'
 import type { realWorld } from '../component/harness'
+import { sample } from '../docs/doc-pages'
 import { httpRequest, type Sent } from './session-companion'
 
-const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8')
 export const PACKAGE = path.join(__dirname, '../../miniprogram_dist')
+export const GUIDE = 'docs/guide.md'
 
-export function block(name: string, lang: string): string {
-  const match = new RegExp(`<!-- ${name} -->\\n\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(README)
-  if (!match) throw new Error(`README lost its ${name} block`)
-  return match[1]
+/** A docs block as JavaScript: TypeScript transpiled to CommonJS, as WeChat's compiler would. */
+export function block(page: string, name: string): string {
+  const code = sample(page, name)
+  return name.endsWith('.wxml') ? code : ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2018 } }).outputText
 }
 
 export type App = { sessionGuard: { prepare(): Promise<unknown>; getPhoneNumber(d: unknown): Promise<{ status: string }> }; onShow(): void }
@@ -40,13 +42,12 @@ function phone(world: ReturnType<typeof realWorld>, sent: Sent[]) {
   }
 }
 
-/** Runs a README block as the mini program would: the package import becomes a require of the build. */
-export function run(code: string, backendUrl: string): void {
-  const source = code
-    .replace(/import \{ (\w+) \} from 'miniprogram-session-guard'/, 'const { $1 } = require(PACKAGE)')
-    .split('https://api.example.com')
-    .join(backendUrl)
-  new Function('require', 'PACKAGE', source)(require, PACKAGE)
+/** Runs a block as the mini program would: `require('miniprogram-session-guard')` loads the build. */
+export function run(code: string, backendUrl: string, extraGlobals: Record<string, unknown> = {}): Record<string, unknown> {
+  const exports: Record<string, unknown> = {}
+  const load = (id: string) => (id === 'miniprogram-session-guard' ? require(PACKAGE) : require(id)) // eslint-disable-line @typescript-eslint/no-require-imports
+  new Function('require', 'exports', ...Object.keys(extraGlobals), code.split('https://api.example.com').join(backendUrl))(load, exports, ...Object.values(extraGlobals))
+  return exports
 }
 
 /** The app and its page (rendered with miniprogram-simulate), talking to the backend at `backendUrl`. */
@@ -59,10 +60,10 @@ export function bootReadmeApp(world: ReturnType<typeof realWorld>, backendUrl: s
   globals.App = (definition) => (app = definition as App)
   globals.Component = (definition) => (page = definition as Record<string, unknown>)
   globals.getApp = () => app
-  run(block('usage-app', 'js'), backendUrl)
-  run(block('usage-page', 'js'), backendUrl)
-  if (!app || !page) throw new Error('the README blocks did not call App() and Component()')
-  const rendered = simulate.render(simulate.load({ ...page, template: block('usage-wxml', 'html') }))
+  run(block('README.md', 'readme/app'), backendUrl)
+  run(block(GUIDE, 'guide/page'), backendUrl)
+  if (!app || !page) throw new Error('the docs blocks did not call App() and Component()')
+  const rendered = simulate.render(simulate.load({ ...page, template: block(GUIDE, 'guide/page.wxml') }))
   rendered.attach(document.createElement('parent-wrapper'))
   const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
   return { world, sent, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }

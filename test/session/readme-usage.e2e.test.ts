@@ -1,13 +1,15 @@
 /**
  * @jest-environment jsdom
  *
- * The README's 用法 section, copied as written into a new mini program (only the address changes:
- * https://api.example.com becomes the test companion's), run with miniprogram-simulate against the
- * built package, over real HTTP to the companion `npm run example:server` starts (session tokens
- * signed with sessionSecret, a business route /me behind requireSession). WeChat is the model.
+ * The guide's own-button page (docs/guide.md: guide/page, guide/page.wxml, guide/session,
+ * guide/helper) with the README's app.ts (readme/app), copied as written into a new mini program (only
+ * the address changes: https://api.example.com becomes the test companion's; the TypeScript is
+ * transpiled as the devtools would), run with miniprogram-simulate against the built package, over real
+ * HTTP to the companion `npm run example:server` starts (session tokens signed with sessionSecret, a
+ * business route /me behind requireSession). WeChat is the model.
  */
 import { realWorld, until } from '../component/harness'
-import { bootReadmeApp, block, globals, PACKAGE } from './readme-app'
+import { bootReadmeApp, block, globals, GUIDE, run } from './readme-app'
 import { startSessionCompanion } from './session-companion'
 
 let stop: () => Promise<void> = async () => undefined
@@ -20,7 +22,7 @@ async function boot(lifetimeSeconds?: number) {
   return { ...bootReadmeApp(world, companion.url), companion }
 }
 
-describe('the README 用法 section, copied into a new mini program', () => {
+describe('the guide’s own-button page and the README’s app.ts, copied into a new mini program', () => {
   it('first launch: onShow logs in once, then a burst of 5 taps gives 5 ok and the number, with no other wx.login', async () => {
     const { world, app, page, logins, text, device, sent } = await boot()
     app.onShow()
@@ -55,7 +57,7 @@ describe('the README 用法 section, copied into a new mini program', () => {
     await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(1)
     await companion.expireTokens()
-    page.setData({ user: null })
+    page.setData({ userId: '' })
     page.querySelector('.load-user')?.dispatchEvent('tap')
     await until(() => /[0-9a-f]{12}/.test(text()))
     expect(logins()).toBe(2)
@@ -84,11 +86,9 @@ describe('the README 用法 section, copied into a new mini program', () => {
     expect(device.toasts).toEqual(['网络不可用'])
   })
 
-  it('the session defaults written out, as the README shows them, keep the token and re-log in once after a refusal', async () => {
+  it('the session defaults written out, as the guide shows them, keep the token and re-log in once after a refusal', async () => {
     const { companion, sent, logins } = await boot()
-    const { createSessionGuard } = require(PACKAGE) // eslint-disable-line @typescript-eslint/no-require-imports
-    const code = block('usage-session', 'js').split('https://api.example.com').join(companion.url)
-    const guard = new Function('createSessionGuard', `${code}\nreturn guard`)(createSessionGuard) as {
+    const guard = run(block(GUIDE, 'guide/session'), companion.url).guard as {
       prepare(): Promise<unknown>
       token(): string | undefined
       request(o: { url: string }): Promise<{ statusCode: number }>
@@ -106,7 +106,7 @@ describe('the README 用法 section, copied into a new mini program', () => {
     app.onShow()
     await app.sessionGuard.prepare()
     await companion.expireTokens()
-    const myRequest = new Function('getApp', 'wx', `${block('usage-helper', 'js')}\nreturn myRequest`)(globals.getApp, globals.wx) as (o: { url: string }) => Promise<{ statusCode: number }>
+    const myRequest = run(block(GUIDE, 'guide/helper'), companion.url, { getApp: globals.getApp, wx: globals.wx }).myRequest as (o: { url: string }) => Promise<{ statusCode: number }>
     const results = await Promise.all([1, 2, 3].map(() => myRequest({ url: `${companion.url}/me` })))
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200])
     expect(logins()).toBe(2)
