@@ -44,10 +44,10 @@ function phone(world: ReturnType<typeof realWorld>, sent: Sent[]) {
 
 /** Runs a block as the mini program would: `require('miniprogram-session-guard')` loads the build. */
 export function run(code: string, backendUrl: string, extraGlobals: Record<string, unknown> = {}): Record<string, unknown> {
-  const exports: Record<string, unknown> = {}
+  const moduleExports: Record<string, unknown> = {}
   const load = (id: string) => (id === 'miniprogram-session-guard' ? require(PACKAGE) : require(id)) // eslint-disable-line @typescript-eslint/no-require-imports
-  new Function('require', 'exports', ...Object.keys(extraGlobals), code.split('https://api.example.com').join(backendUrl))(load, exports, ...Object.values(extraGlobals))
-  return exports
+  new Function('require', 'exports', ...Object.keys(extraGlobals), code.split('https://api.example.com').join(backendUrl))(load, moduleExports, ...Object.values(extraGlobals))
+  return moduleExports
 }
 
 /** The app and its page (rendered with miniprogram-simulate), talking to the backend at `backendUrl`. */
