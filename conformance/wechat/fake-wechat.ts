@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { serveJsonApi, type ApiRequest, type ApiServer } from './json-api-server'
 import { newSessionKey } from './seal'
 
 export interface FakeWeChatOptions {
@@ -27,15 +26,13 @@ interface PhoneCode {
   redemptions: number
 }
 
-const PHONE_BODY_LIMIT = 16 * 1024
-
 /**
  * WeChat's server API as a backend sees it, on loopback and scripted by the kit: jscode2session,
  * cgi-bin/token, cgi-bin/stable_token, wxa/business/getuserphonenumber and wxa/checksession. It
  * counts what it was asked, so a scenario can tell an exchange that happened twice.
  */
 export class FakeWeChat {
-  private server?: Server
+  private server?: ApiServer
   private readonly codes = new Map<string, LoginCode>()
   private readonly phoneCodes = new Map<string, PhoneCode>()
   /** The session_key WeChat holds for each user now: the last one a code of theirs carried. */
@@ -85,28 +82,16 @@ export class FakeWeChat {
   }
 
   async start(port: number): Promise<string> {
-    const server = createServer((req, res) => void this.answer(req, res))
-    this.server = server
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(port, '127.0.0.1', () => {
-        server.removeListener('error', reject)
-        resolve()
-      })
-    })
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    this.server = await serveJsonApi((request) => this.answer(request), port)
+    return this.server.base
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     const server = this.server
-    if (!server) return
     this.server = undefined
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    })
+    if (server) await server.stop()
   }
 
   private later(ms: number, fn: () => void): void {
@@ -117,30 +102,21 @@ export class FakeWeChat {
     this.timers.add(timer)
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url || '/', 'http://127.0.0.1')
-    this.calls.push(`${req.method} ${url.pathname}`)
-    const reply = (body: object) => {
-      if (res.writableEnded || res.destroyed) return
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify(body))
-    }
-    const query = url.searchParams
-    let body: Record<string, unknown> = {}
-    if (req.method === 'POST') body = await readJson(req)
-    switch (url.pathname) {
+  private answer({ method, path, query, body }: ApiRequest): object | undefined | Promise<object> {
+    this.calls.push(`${method} ${path}`)
+    switch (path) {
       case '/sns/jscode2session':
-        return this.jscode2session(query, reply)
+        return this.jscode2session(query)
       case '/cgi-bin/token':
-        return reply(this.token(query.get('grant_type'), query.get('appid'), query.get('secret')))
+        return this.token(query.get('grant_type'), query.get('appid'), query.get('secret'))
       case '/cgi-bin/stable_token':
-        return reply(this.token(String(body.grant_type), String(body.appid), String(body.secret)))
+        return this.token(String(body.grant_type), String(body.appid), String(body.secret))
       case '/wxa/business/getuserphonenumber':
-        return reply(this.phoneNumber(query.get('access_token'), body.code))
+        return this.phoneNumber(query.get('access_token'), body.code)
       case '/wxa/checksession':
-        return reply(this.checkSession(query))
+        return this.checkSession(query)
       default:
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"errcode":404,"errmsg":"not found"}')
+        return undefined
     }
   }
 
@@ -151,22 +127,22 @@ export class FakeWeChat {
   }
 
   /** WxJava adds an access_token even here: extra parameters are ignored, like WeChat does. */
-  private jscode2session(query: URLSearchParams, reply: (body: object) => void): void {
+  private jscode2session(query: URLSearchParams): object | Promise<object> {
     const refused = this.credentials(query.get('appid'), query.get('secret'))
-    if (refused) return reply(refused)
+    if (refused) return refused
     const entry = this.codes.get(query.get('js_code') || '')
-    if (!entry) return reply({ errcode: 40029, errmsg: 'invalid code' })
+    if (!entry) return { errcode: 40029, errmsg: 'invalid code' }
     const { errcode, delayMs = 0 } = entry.script
-    const settle = () => {
+    const settle = (): object => {
       // Busy and rate-limited codes were not processed: they stay usable, as at WeChat.
-      if (errcode === -1 || errcode === 45011) return reply({ errcode, errmsg: errcode === -1 ? 'system error' : 'api freq out of limit' })
+      if (errcode === -1 || errcode === 45011) return { errcode, errmsg: errcode === -1 ? 'system error' : 'api freq out of limit' }
       entry.exchanges++
-      if (errcode !== undefined) return reply({ errcode, errmsg: 'scripted' })
-      if (entry.exchanges > 1) return reply({ errcode: 40163, errmsg: 'code been used' })
-      reply({ openid: entry.openid, session_key: entry.sessionKey })
+      if (errcode !== undefined) return { errcode, errmsg: 'scripted' }
+      if (entry.exchanges > 1) return { errcode: 40163, errmsg: 'code been used' }
+      return { openid: entry.openid, session_key: entry.sessionKey }
     }
-    if (delayMs > 0) this.later(delayMs, settle)
-    else settle()
+    if (delayMs <= 0) return settle()
+    return new Promise((resolve) => this.later(delayMs, () => resolve(settle())))
   }
 
   private token(grantType: string | null, appid: string | null, secret: string | null): object {
@@ -197,25 +173,4 @@ export class FakeWeChat {
     if (query.get('sig_method') !== 'hmac_sha256' || !expected || query.get('signature') !== expected) return { errcode: 87009, errmsg: 'invalid signature' }
     return { errcode: 0, errmsg: 'ok' }
   }
-}
-
-/** A small JSON body; anything else reads as {} (WeChat would answer 47001, the handlers answer for it). */
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= PHONE_BODY_LIMIT) chunks.push(chunk)
-    })
-    req.on('error', () => resolve({}))
-    req.on('end', () => {
-      try {
-        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-        resolve(parsed && typeof parsed === 'object' ? parsed : {})
-      } catch {
-        resolve({})
-      }
-    })
-  })
 }

@@ -9,7 +9,7 @@ const reports = new Map<Mount, KitReport>()
 
 beforeAll(async () => {
   // The three run at once: each waits ~10 s on the kit's slow WeChat, on its own ports.
-  const runs = await Promise.all(MOUNTS.map((mount) => kitAgainstCompanion({ mount, tokenLifetimeSeconds: 3 })))
+  const runs = await Promise.all(MOUNTS.map((mount) => kitAgainstCompanion({ mount, tokenLifetimeSeconds: 5 })))
   MOUNTS.forEach((mount, i) => reports.set(mount, runs[i]))
   if (process.env.CONFORMANCE_PRINT) for (const [mount, report] of reports) console.log(`### companion on ${mount}\n\n${report.output}`)
 }, 90_000)

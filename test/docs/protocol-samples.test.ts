@@ -24,7 +24,7 @@ describe('docs/protocol: the kit command', () => {
     for (const command of commands) {
       const [npx, bin, ...argv] = command.trim().split(/\s+/)
       expect([npx, bin]).toEqual(['npx', 'session-guard-conformance'])
-      expect(parseKitArgs(argv)).toMatchObject({ server: 'http://127.0.0.1:8080', wechatPort: 7301, tokenLifetimeSeconds: 2 })
+      expect(parseKitArgs(argv)).toMatchObject({ server: 'http://127.0.0.1:8080', wechatPort: 7301, tokenLifetimeSeconds: 5 })
     }
   })
 })
@@ -79,9 +79,9 @@ describe('docs/protocol: the --config sample', () => {
 
   it('drives the kit against a { code, msg, data } backend: every scenario passes', async () => {
     const wechatPort = await freePort()
-    const backend = await codeMsgBackend(wechatPort, 3)
+    const backend = await codeMsgBackend(wechatPort, 5)
     try {
-      const report = await runKitAgainst(backend.base, wechatPort, 3, ['--config', file, '--login-path', '/api/login', '--data-path', '/api/phone'])
+      const report = await runKitAgainst(backend.base, wechatPort, 5, ['--config', file, '--login-path', '/api/login', '--data-path', '/api/phone'])
       expect(report.failed).toEqual([])
       expect(report.exitCode).toBe(0)
     } finally {
