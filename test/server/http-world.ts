@@ -21,14 +21,16 @@ export interface HttpWorld {
 export const SECRET = 'app-secret'
 export const OPENID = 'openid-of-the-user'
 
-async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** One built companion as its own process on a free loopback port (see companion-process.js for its env). */
+export async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
   const port = await freePort()
   const child = fork(join(__dirname, 'companion-process.js'), [], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'inherit' })
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve())
     child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
   })
-  return { child, url: `http://127.0.0.1:${port}` }
+  const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.send('stop'))))
+  return { child, url: `http://127.0.0.1:${port}`, stop }
 }
 
 export async function startHttpWorld(
