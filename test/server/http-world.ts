@@ -29,8 +29,26 @@ export async function startCompanion(env: Record<string, string>): Promise<{ chi
     child.once('message', () => resolve())
     child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
   })
-  const stop = () => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.send('stop'))))
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => (clearTimeout(kill), resolve()))
+      child.send('stop')
+    })
   return { child, url: `http://127.0.0.1:${port}`, stop }
+}
+
+/** Several companions at once; if one fails to start, the others are stopped before the error goes up. */
+export async function startCompanions(envs: Record<string, string>[]): Promise<Awaited<ReturnType<typeof startCompanion>>[]> {
+  const started = await Promise.allSettled(envs.map(startCompanion))
+  const failed = started.find((s) => s.status === 'rejected')
+  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  if (failed) {
+    await Promise.all(running.map((c) => c.stop()))
+    throw failed.reason
+  }
+  return running
 }
 
 export async function startHttpWorld(

@@ -6,9 +6,6 @@
  * opens on both processes with no grace for the previous key.
  */
 import Redis from 'ioredis'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
 import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
 import { APP_ID, OPENID, WeChatModel } from '../../simulator/wechat'
@@ -16,7 +13,7 @@ import type { RedisStore as RedisStoreType } from '../../server'
 import { describeWithRedis, startRedis, type RunningRedis } from '../support/redis'
 import { startLink, type Link } from '../support/tcp-proxy'
 import { docSample } from '../support/doc-samples'
-import { startCompanion } from './http-world'
+import { startCompanions } from './http-world'
 
 // The built companion, as the two processes run it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,7 +30,7 @@ interface World {
   stop(): Promise<void>
 }
 
-async function startWorld(redis: RunningRedis, adapter: string | undefined, env: Record<string, string>): Promise<World> {
+async function startWorld(redis: RunningRedis, adapterSource: string | undefined, env: Record<string, string>): Promise<World> {
   const wechat = new WeChatModel({ rotation: 'always', expiredConsent: 'expired-key' }, systemClock, (_l, fn) => setTimeout(fn, 1), true)
   const fake = new FakeWeChatApi(wechat, APP_ID, SECRET)
   const base = await fake.start()
@@ -41,8 +38,12 @@ async function startWorld(redis: RunningRedis, adapter: string | undefined, env:
   const link = await startLink(port)
   // Each world its own keys: the model numbers its codes from 1 again.
   const prefix = `${redis.prefix}${Math.random().toString(36).slice(2)}:`
-  const common = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET, REDIS_PREFIX: prefix, PREVIOUS_KEY_GRACE_MS: '0', ...env, ...(adapter ? { REDIS_ADAPTER: adapter } : {}) }
-  const companions = await Promise.all([startCompanion({ ...common, REDIS_URL: link.url }), startCompanion({ ...common, REDIS_URL: redis.url })])
+  const common = { WECHAT_BASE_URL: base, APP_ID, APP_SECRET: SECRET, REDIS_PREFIX: prefix, PREVIOUS_KEY_GRACE_MS: '0', ...env, ...(adapterSource ? { REDIS_ADAPTER: adapterSource } : {}) }
+  const companions = await startCompanions([{ ...common, REDIS_URL: link.url }, { ...common, REDIS_URL: redis.url }]).catch(async (error) => {
+    await link.close()
+    await fake.stop()
+    throw error
+  })
   const reader = new Redis(redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
   await reader.connect()
   const store = new RedisStore({ eval: (s, k, a) => reader.eval(s, k.length, ...k, ...a) }, { prefix })
@@ -106,14 +107,6 @@ async function untilProcess1ReachesRedis(world: World): Promise<void> {
 describeWithRedis()('two processes sharing Redis, one on a bad link', () => {
   let redis: RunningRedis
   let world: World | undefined
-  let adapterDir: string | undefined
-  /** The docs' single-node adapter, as written, with the package name pointing at the built companion. */
-  const safeAdapter = () => {
-    adapterDir = mkdtempSync(join(tmpdir(), 'sg-adapter-'))
-    const file = join(adapterDir, 'redis-store.js')
-    writeFileSync(file, docSample('redis-store.js').replace("require('miniprogram-session-guard/server')", `require(${JSON.stringify(join(__dirname, '../../server_dist'))})`))
-    return file
-  }
   beforeAll(async () => {
     redis = await startRedis()
   })
@@ -123,7 +116,6 @@ describeWithRedis()('two processes sharing Redis, one on a bad link', () => {
   })
   afterAll(async () => {
     await redis?.stop()
-    if (adapterDir) rmSync(adapterDir, { recursive: true, force: true })
   })
 
   it('a slower write of the older key lands after the newer one and changes nothing: key2 stays current', async () => {
@@ -143,7 +135,7 @@ describeWithRedis()('two processes sharing Redis, one on a bad link', () => {
     ['a plain ioredis client (offline queue on, unanswered commands resent)', false],
     ["the docs' adapter", true],
   ])('a write reported failed and replayed when the link heals cannot make key1 current, with %s', async (_label, safe) => {
-    world = await startWorld(redis, safe ? safeAdapter() : undefined, { STORE_TIMEOUT_MS: '400' })
+    world = await startWorld(redis, safe ? docSample('redis-store.js') : undefined, { STORE_TIMEOUT_MS: '400' })
     const { code1, key1, code2, key2 } = await twoLogins(world)
     world.link.arm(key1, { kind: 'hold' })
     // Process 1 loses Redis in the middle of the login: it says so.

@@ -70,6 +70,19 @@ export async function startLink(targetPort: number): Promise<Link> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
 
+  const cut = () => {
+    cutCount++
+    mode = { kind: 'pass' }
+    marker = undefined
+    for (const timer of timers) clearTimeout(timer)
+    timers.clear()
+    for (const { client, upstream } of [...pairs]) {
+      client.destroy()
+      upstream.destroy()
+    }
+    pairs.clear()
+  }
+
   return {
     url: `redis://127.0.0.1:${port}`,
     arm(m, next) {
@@ -84,18 +97,10 @@ export async function startLink(targetPort: number): Promise<Link> {
         trippedAt = () => (clearTimeout(timer), resolve())
       })
     },
-    cut() {
-      cutCount++
-      mode = { kind: 'pass' }
-      marker = undefined
-      for (const timer of timers) clearTimeout(timer)
-      timers.clear()
-      for (const { client, upstream } of [...pairs]) client.destroy(), upstream.destroy()
-      pairs.clear()
-    },
+    cut,
     deliveredSinceCut: () => afterCut,
     close() {
-      this.cut()
+      cut()
       return new Promise((resolve) => server.close(() => resolve()))
     },
   }
