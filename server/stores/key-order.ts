@@ -1,4 +1,14 @@
-import type { StoredKeys } from './store'
+import { ServerError } from '../common/errors'
+
+/** A user's session keys: the one WeChat answered last and, for a grace period, the one before it. */
+export interface StoredKeys {
+  current: string
+  previous?: string
+  /** When WeChat last answered an exchange with `current` (ms, the exchanging server's clock); the previous key's grace counts from it. */
+  rotatedAt: number
+  /** When WeChat last answered an exchange with `previous`; absent for keys written by an older version. */
+  previousAt?: number
+}
 
 /**
  * The order of a user's session keys: by when WeChat answered the exchange that gave each one,
@@ -33,4 +43,10 @@ export function placeKey(stored: StoredKeys | undefined, sessionKey: string, exc
   const next: StoredKeys = { current: current.key, rotatedAt: current.at }
   if (previous) Object.assign(next, { previous: previous.key, previousAt: previous.at })
   return next
+}
+
+/** What a store is handed is checked before it touches shared state: a key, and a time in ms that orders. */
+export function checkedExchange(sessionKey: unknown, exchangedAt: unknown): void {
+  if (typeof sessionKey !== 'string' || sessionKey.length === 0 || sessionKey.length > 256) throw new ServerError('BAD_INPUT', 'sessionKey must be a non-empty string')
+  if (typeof exchangedAt !== 'number' || !Number.isSafeInteger(Math.floor(exchangedAt)) || exchangedAt < 0) throw new ServerError('BAD_INPUT', 'exchangedAt must be a ms timestamp')
 }

@@ -1,5 +1,6 @@
 import { ServerError } from '../common/errors'
 import { nonNegativeInteger, positiveInteger } from '../common/options'
+import { checkedExchange } from './key-order'
 import { claimKeys, claimsPerShard, legacyUserKey, userKey } from './redis-keys'
 import { CLAIM, DEL, DEL_IF_UNCHANGED, GET, SET } from './redis-scripts'
 import { DEFAULT_KEY_TTL_MS, DEFAULT_MAX_CLAIMED_CODES, storeFull, type SessionKeyStore, type StoreLimits, type StoredKeys } from './store'
@@ -70,6 +71,7 @@ export class RedisStore implements SessionKeyStore {
   }
 
   async set(openid: string, sessionKey: string, exchangedAt: number): Promise<void> {
+    checkedExchange(sessionKey, exchangedAt)
     const args = [String(this.keyTtlMs), String(this.maxClockAheadMs), sessionKey, String(Math.floor(exchangedAt))]
     const placed = (await this.run('set', SET, [userKey(this.prefix, openid)], args)) as Placed
     // The user's first write in the new layout: what 0.1 stored for them joins it (order does not matter).

@@ -2,17 +2,9 @@ import { createHash } from 'node:crypto'
 import { ServerError } from '../common/errors'
 import { ExpiringMap } from '../common/expiring-map'
 import { positiveInteger } from '../common/options'
-import { placeKey } from './key-order'
+import { checkedExchange, placeKey, type StoredKeys } from './key-order'
 
-/** A user's session keys: the one WeChat answered last and, for a grace period, the one before it. */
-export interface StoredKeys {
-  current: string
-  previous?: string
-  /** When WeChat last answered an exchange with `current` (ms, the exchanging server's clock); the previous key's grace counts from it. */
-  rotatedAt: number
-  /** When WeChat last answered an exchange with `previous`; absent for keys written by an older version. */
-  previousAt?: number
-}
+export type { StoredKeys } from './key-order'
 
 /**
  * Where the companion keeps session keys. Implementations must:
@@ -75,6 +67,7 @@ export class MemoryStore implements SessionKeyStore {
   }
 
   async set(openid: string, sessionKey: string, exchangedAt: number): Promise<void> {
+    checkedExchange(sessionKey, exchangedAt)
     // One process, one clock: the exchange happened a moment ago, so it serves as now.
     this.keys.sweep(exchangedAt)
     const stored = this.keys.get(openid, exchangedAt)?.value

@@ -97,6 +97,18 @@ export function storeContract(make: (limits?: StoreLimits) => SessionKeyStore, o
     )
   })
 
+  it.each([
+    ['', 1000],
+    ['k1', NaN],
+    ['k1', -1],
+    ['k1', Infinity],
+    [undefined, 1000],
+  ])('refuses a write of key %p at %p with a typed BAD_INPUT error, storing nothing', async (key, at) => {
+    const store = make()
+    expect(await errorOf(store.set('bad', key as string, at))).toMatchObject({ code: 'BAD_INPUT' })
+    expect(await store.get('bad', Date.now())).toBeUndefined()
+  })
+
   it('forgets a user on delete', async () => {
     const store = make()
     await store.set('u', 'k1', Date.now())
