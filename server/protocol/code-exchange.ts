@@ -7,7 +7,8 @@ import type { WeChatApi } from '../wechat/wechat-api'
 export const CODE_TTL_MS = 5 * 60 * 1000
 
 export type ExchangeFailure = 'CODE_REJECTED' | 'USER_BLOCKED' | 'WECHAT_UNAVAILABLE' | 'STORE_UNAVAILABLE'
-export type Exchange = { openid: string; sessionKey: string } | { reason: ExchangeFailure; openid?: string }
+/** `exchangedAt`: when WeChat's answer arrived, on this server's clock — the time the store orders keys by. */
+export type Exchange = { openid: string; sessionKey: string; exchangedAt: number } | { reason: ExchangeFailure; openid?: string }
 
 /** Whether WeChat refused the code itself (it is dead either way) or never got to it. */
 function exchangeFailure(error: unknown): ExchangeFailure {
@@ -17,7 +18,7 @@ function exchangeFailure(error: unknown): ExchangeFailure {
 }
 
 /**
- * Claims a code, exchanges it once, stores the key. A claim is given back only when WeChat
+ * Claims a code, exchanges it once, stores the key with the time WeChat answered. A claim is given back only when WeChat
  * certainly did not consume the code; a key that could not be stored is reported, and the reply
  * says STORE_UNAVAILABLE so the client does not believe the server holds it.
  */
@@ -32,8 +33,11 @@ export function createCodeExchange(store: BoundedStore, api: WeChatApi, now: () 
     }
     if (!claimed) return { reason: 'CODE_REJECTED' }
     let session: { openid: string; sessionKey: string }
+    let exchangedAt: number
     try {
       session = await api.code2Session(code)
+      // Taken the moment WeChat's reply is in, before any store call: a slow write keeps its place in the order.
+      exchangedAt = now()
     } catch (error) {
       const reason = exchangeFailure(error)
       if (reason === 'WECHAT_UNAVAILABLE') report(error, { stage: 'code2Session' })
@@ -41,11 +45,11 @@ export function createCodeExchange(store: BoundedStore, api: WeChatApi, now: () 
       return { reason }
     }
     try {
-      await store.set(session.openid, session.sessionKey, now())
+      await store.set(session.openid, session.sessionKey, exchangedAt)
     } catch (error) {
       report(error, { stage: 'store.set', openid: session.openid })
       return { reason: 'STORE_UNAVAILABLE', openid: session.openid }
     }
-    return { openid: session.openid, sessionKey: session.sessionKey }
+    return { openid: session.openid, sessionKey: session.sessionKey, exchangedAt }
   }
 }

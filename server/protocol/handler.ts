@@ -61,7 +61,7 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
   const exchange = createCodeExchange(store, api, now, report)
   const serve = createDataOpener(sealing, createPhoneCodeRedeemer(store, api, now, report), now, report)
 
-  async function keysAfter(exchanged: { openid: string; sessionKey: string }): Promise<StoredKeys> {
+  async function keysAfter(exchanged: { openid: string; sessionKey: string; exchangedAt: number }): Promise<StoredKeys> {
     try {
       const keys = await store.get(exchanged.openid, now())
       // A concurrent exchange may have rotated past this one: its key is then `previous`, still tried.
@@ -69,7 +69,7 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
     } catch (error) {
       report(error, { stage: 'store.get', openid: exchanged.openid })
     }
-    return { current: exchanged.sessionKey, rotatedAt: now() }
+    return { current: exchanged.sessionKey, rotatedAt: exchanged.exchangedAt }
   }
 
   return {

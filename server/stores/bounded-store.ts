@@ -16,8 +16,9 @@ export class BoundedStore {
     return this.bound('get', () => this.store.get(openid, now))
   }
 
-  set(openid: string, sessionKey: string, now: number): Promise<void> {
-    return this.bound('set', () => this.store.set(openid, sessionKey, now))
+  /** Past the deadline the write may still land: the store's ordering by `exchangedAt` makes that harmless. */
+  set(openid: string, sessionKey: string, exchangedAt: number): Promise<void> {
+    return this.bound('set', () => this.store.set(openid, sessionKey, exchangedAt))
   }
 
   claimCode(code: string, ttlMs: number, now: number): Promise<boolean> {

@@ -2,25 +2,24 @@ import { createHash } from 'node:crypto'
 import { ServerError } from '../common/errors'
 import { ExpiringMap } from '../common/expiring-map'
 import { positiveInteger } from '../common/options'
+import { checkedExchange, placeKey, type StoredKeys } from './key-order'
 
-/** A user's session keys: the latest exchanged one and, for a grace period, the one before it. */
-export interface StoredKeys {
-  current: string
-  previous?: string
-  /** ms timestamp when `current` replaced `previous`. */
-  rotatedAt: number
-}
+export type { StoredKeys } from './key-order'
 
 /**
- * Where the companion keeps session keys. Implementations must make `set`
- * atomic per user (latest write wins, the replaced key becomes `previous`),
- * renew a user's keys on every read and write (they expire `keyTtlMs` after
- * the last use), and make `claimCode` atomic across every process that shares
- * the store, refusing with a `STORE_FULL` ServerError past their cap.
+ * Where the companion keeps session keys. Implementations must:
+ * - order a user's keys by exchange, not by write (see `placeKey`): `set` carries when WeChat
+ *   answered the exchange; the newest key is `current`, the next newest `previous`, so a write
+ *   that lands late, twice, or after it was reported failed never makes an older key current;
+ *   `set` is atomic per user;
+ * - renew a user's keys on every read and write (they expire `keyTtlMs` after the last use);
+ * - make `claimCode` atomic across every process that shares the store, refusing with a
+ *   `STORE_FULL` ServerError past their cap.
  */
 export interface SessionKeyStore {
   get(openid: string, now?: number): Promise<StoredKeys | undefined>
-  set(openid: string, sessionKey: string, now: number): Promise<void>
+  /** `exchangedAt`: when WeChat's reply to the exchange arrived, on this server's clock (ms). */
+  set(openid: string, sessionKey: string, exchangedAt: number): Promise<void>
   delete(openid: string): Promise<void>
   /** True the first time a login code is claimed; false after, until ttlMs passes. */
   claimCode(code: string, ttlMs: number, now: number): Promise<boolean>
@@ -67,12 +66,12 @@ export class MemoryStore implements SessionKeyStore {
     return { ...entry.value }
   }
 
-  async set(openid: string, sessionKey: string, now: number): Promise<void> {
-    this.keys.sweep(now)
-    const stored = this.keys.get(openid, now)?.value
-    const next: StoredKeys = stored && stored.current === sessionKey ? stored : { current: sessionKey, rotatedAt: now }
-    if (stored && stored.current !== sessionKey) next.previous = stored.current
-    this.keys.put(openid, next, now + this.keyTtlMs)
+  async set(openid: string, sessionKey: string, exchangedAt: number): Promise<void> {
+    checkedExchange(sessionKey, exchangedAt)
+    // One process, one clock: the exchange happened a moment ago, so it serves as now.
+    this.keys.sweep(exchangedAt)
+    const stored = this.keys.get(openid, exchangedAt)?.value
+    this.keys.put(openid, placeKey(stored, sessionKey, exchangedAt), exchangedAt + this.keyTtlMs)
   }
 
   async delete(openid: string): Promise<void> {

@@ -21,14 +21,34 @@ export interface HttpWorld {
 export const SECRET = 'app-secret'
 export const OPENID = 'openid-of-the-user'
 
-async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+/** One built companion as its own process on a free loopback port (see companion-process.js for its env). */
+export async function startCompanion(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
   const port = await freePort()
   const child = fork(join(__dirname, 'companion-process.js'), [], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'inherit' })
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve())
     child.once('exit', (code) => reject(new Error(`companion exited with ${code}`)))
   })
-  return { child, url: `http://127.0.0.1:${port}` }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve()
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
+      child.once('exit', () => (clearTimeout(kill), resolve()))
+      child.send('stop')
+    })
+  return { child, url: `http://127.0.0.1:${port}`, stop }
+}
+
+/** Several companions at once; if one fails to start, the others are stopped before the error goes up. */
+export async function startCompanions(envs: Record<string, string>[]): Promise<Awaited<ReturnType<typeof startCompanion>>[]> {
+  const started = await Promise.allSettled(envs.map(startCompanion))
+  const failed = started.find((s) => s.status === 'rejected')
+  const running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  if (failed) {
+    await Promise.all(running.map((c) => c.stop()))
+    throw failed.reason
+  }
+  return running
 }
 
 export async function startHttpWorld(

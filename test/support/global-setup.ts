@@ -1,9 +1,11 @@
 import { phpAvailable } from './php'
 import { redisAvailable } from './redis'
+import { clusterAvailable } from './redis-cluster'
 
 /**
- * Runs once before the suites: one loud line when the Redis (or PHP) suites will skip, and a failed
- * run where they are mandatory (CI sets SESSION_GUARD_REQUIRE_REDIS=1 and SESSION_GUARD_REQUIRE_PHP=1).
+ * Runs once before the suites: one loud line for each group of suites that will skip (Redis, Redis
+ * Cluster, PHP), and a failed run where they are mandatory (CI sets SESSION_GUARD_REQUIRE_REDIS=1 and
+ * SESSION_GUARD_REQUIRE_PHP=1).
  */
 export default async function globalSetup(): Promise<void> {
   requireRedis()
@@ -11,13 +13,14 @@ export default async function globalSetup(): Promise<void> {
 }
 
 function requireRedis(): void {
-  if (redisAvailable()) return
-  if (process.env.SESSION_GUARD_REQUIRE_REDIS === '1') {
-    throw new Error('SESSION_GUARD_REQUIRE_REDIS=1, but there is no redis-server on PATH and no REDIS_URL')
-  }
-  process.stderr.write(
-    '\n!!! SKIPPING the Redis suites: no redis-server on PATH and no REDIS_URL. Install redis-server (apt-get install redis-server) or set REDIS_URL=redis://host:port to run them.\n\n',
-  )
+  const skipped = !redisAvailable()
+    ? 'the Redis and Redis Cluster suites: no redis-server on PATH and no REDIS_URL. Install redis-server and redis-tools (apt-get install redis-server redis-tools) or set REDIS_URL=redis://host:port for the single-node ones'
+    : !clusterAvailable()
+      ? 'the Redis Cluster suites: they start a local cluster with redis-server and redis-cli, and redis-cli is not on PATH. Install redis-tools (apt-get install redis-tools)'
+      : undefined
+  if (!skipped) return
+  if (process.env.SESSION_GUARD_REQUIRE_REDIS === '1') throw new Error(`SESSION_GUARD_REQUIRE_REDIS=1, but it would skip ${skipped}`)
+  process.stderr.write(`\n!!! SKIPPING ${skipped}.\n\n`)
 }
 
 /** The same for the PHP suite (examples/php-server); CI sets SESSION_GUARD_REQUIRE_PHP=1. */

@@ -47,10 +47,11 @@ export interface RunningRedis {
   stop(): Promise<void>
 }
 
-export async function startRedis(): Promise<RunningRedis> {
+/** `port`: a throwaway redis-server there, even when REDIS_URL is set (a client that waited for it). */
+export async function startRedis(onPort?: number): Promise<RunningRedis> {
   const prefix = `sg-test-${process.pid}-${Math.random().toString(36).slice(2)}:`
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, prefix, stop: async () => undefined }
-  const port = await freePort()
+  if (process.env.REDIS_URL && onPort === undefined) return { url: process.env.REDIS_URL, prefix, stop: async () => undefined }
+  const port = onPort ?? (await freePort())
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
   const stop = () =>
     new Promise<void>((resolve) => {
