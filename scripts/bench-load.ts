@@ -118,7 +118,9 @@ async function startServers(role: ServerRole, processes: number, env: Omit<Serve
           const timer = setTimeout(() => reject(new Error(`${role} worker did not listen within 15 s`)), 15_000)
           worker.once('exit', (code) => reject(new Error(`${role} worker exited with ${code}`)))
           worker.on('message', (m: { listening?: boolean }) => {
-            if (m.listening) clearTimeout(timer), resolve()
+            if (!m.listening) return
+            clearTimeout(timer)
+            resolve()
           })
         }),
     ),
