@@ -65,6 +65,9 @@ export interface SessionTokens {
   inspect(token: unknown): VerifiedSession | undefined
 }
 
+/** Verified tokens remembered per instance: about 600 bytes each at most. */
+const VERIFIED_CACHE_SIZE = 10_000
+
 const revocationFailed = (error: unknown) =>
   error instanceof ServerError ? error : new ServerError('REVOCATION_UNAVAILABLE', `isRevoked failed (${error instanceof Error ? error.name : typeof error})`)
 
@@ -90,7 +93,27 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
   const now = options.now || Date.now
   const mac = (body: string) => createHmac('sha256', secret).update(body).digest('base64url')
 
+  // A user's flag-'1' requests all carry the same string: what its signature proved is kept (by the
+  // exact string, so canonical reading is unchanged); expiry and isRevoked are still asked every time.
+  const verified = new Map<string, VerifiedSession>()
+
   function inspect(token: unknown): VerifiedSession | undefined {
+    if (typeof token !== 'string') return undefined
+    const known = verified.get(token)
+    if (known) {
+      if (known.expiresAt > now()) return known
+      verified.delete(token)
+      return undefined
+    }
+    const session = verifySignature(token)
+    if (session) {
+      if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string)
+      verified.set(token, session)
+    }
+    return session
+  }
+
+  function verifySignature(token: string): VerifiedSession | undefined {
     const parsed: ParsedToken | undefined = parseToken(token)
     if (!parsed || (parsed.version === V1 && !acceptV1)) return undefined
     if (parsed.appId !== appId && !(parsed.version === V1 || appId === '')) return undefined
@@ -99,13 +122,13 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
     if (parsed.expiresAt * 1000 <= now()) return undefined
     const session: VerifiedSession = {
       openid: parsed.openid,
-      tokenId: parsed.tokenId ?? `v1-${createHash('sha256').update(token as string).digest('base64url').slice(0, 22)}`,
+      tokenId: parsed.tokenId ?? `v1-${createHash('sha256').update(token).digest('base64url').slice(0, 22)}`,
       appId: parsed.appId,
       expiresAt: parsed.expiresAt * 1000,
       legacy: parsed.version === V1,
     }
     if (parsed.issuedAt !== undefined) session.issuedAt = parsed.issuedAt * 1000
-    return session
+    return Object.freeze(session)
   }
 
   function revokedAnswer(session: VerifiedSession, answer: unknown): boolean {
