@@ -14,6 +14,7 @@ type Exports = Record<string, (...args: never[]) => unknown>
 /** Runs a sample as the CommonJS file it is, with the package name resolving to this source tree. */
 async function run(code: string): Promise<Exports> {
   const module = { exports: {} as Exports }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const requireFromDocs = (id: string) => (id === 'miniprogram-session-guard/server' ? require('../../server') : require(id))
   const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>
   await new AsyncFunction('require', 'module', code)(requireFromDocs, module)
