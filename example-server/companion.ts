@@ -1,8 +1,9 @@
 /**
  * The example companion: what `npm run example:server` serves, and what the example page tests talk to.
  * Without WX_APPID/WX_SECRET it answers from a simulated WeChat API (the model in simulator/) and, on the
- * same port, serves that simulated WeChat's client side under /dev-wechat (development only); with them,
- * it talks to the real WeChat API and refuses /dev-wechat. Every reply after a code exchange carries a
+ * same port, serves that simulated WeChat's client side under /dev-wechat (development only; when that is
+ * allowed is decided in wechat-mode.ts, and never under NODE_ENV=production); with them, it talks to the
+ * real WeChat API and refuses /dev-wechat. Every reply after a code exchange carries a
  * session token the companion signs itself (`sessionSecret`); requests send it back as
  * `Authorization: Bearer …`, which is how the server knows whose key to use for flag '1', and what
  * guards the app's own route `/me`.
@@ -36,8 +37,11 @@ export interface ExampleServerOptions {
 }
 
 export async function startExampleServer(options: ExampleServerOptions = {}) {
-  if (!options.appId !== !options.appSecret) throw new Error('set both WX_APPID and WX_SECRET for the real WeChat API, or neither for the simulated one')
-  const real = !!(options.appId && options.appSecret)
+  const given = options.appId !== undefined || options.appSecret !== undefined
+  // An empty string is a credential someone meant to set (an unset CI secret), not an absent one.
+  if (given && !(options.appId?.trim() && options.appSecret?.trim())) throw new Error('set both WX_APPID and WX_SECRET (non-empty) for the real WeChat API, or neither for the simulated one')
+  const real = given
+  if (!real && process.env.NODE_ENV === 'production') throw new Error('the simulated WeChat is development-only: it does not start with NODE_ENV=production')
   const appId = real ? (options.appId as string) : APP_ID
   const appSecret = real ? (options.appSecret as string) : 'simulated-secret'
   let fake: FakeWeChatApi | undefined

@@ -18,7 +18,8 @@ export class FakeWeChatApi {
   private server?: ApiServer
 
   constructor(
-    private readonly wechat: WeChatModel,
+    /** The model, or anything else that answers jscode2session (the load bench's many users). */
+    private readonly wechat: Pick<WeChatModel, 'code2Session'>,
     private readonly appId: string,
     private readonly secret: string,
   ) {}

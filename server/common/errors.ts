@@ -15,6 +15,7 @@ export type ServerErrorCode =
   | 'TIMEOUT'
   | 'STORE_UNAVAILABLE'
   | 'STORE_FULL'
+  | 'REVOCATION_UNAVAILABLE'
 
 export class ServerError extends Error {
   readonly code: ServerErrorCode

@@ -2,7 +2,7 @@ import { ServerError, isServerError } from './errors'
 
 /** Where a failure happened; never carries a code, a key or open data. */
 export interface ErrorContext {
-  stage: 'claimCode' | 'code2Session' | 'store.set' | 'store.get' | 'releaseCode' | 'phoneCode' | 'cloudID' | 'identify' | 'onLogin' | 'reply' | 'body'
+  stage: 'claimCode' | 'code2Session' | 'store.set' | 'store.get' | 'releaseCode' | 'phoneCode' | 'cloudID' | 'identify' | 'onLogin' | 'reply' | 'body' | 'revocation'
   openid?: string
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { ErrorHook } from '../common/report'
+import type { SessionTokenOptions } from '../tokens/session-token'
 
 export interface HttpAdapterOptions {
   /**
@@ -11,6 +12,12 @@ export interface HttpAdapterOptions {
   sessionSecret?: string | Buffer
   /** Lifetime of those tokens, seconds (default 1 day). */
   sessionLifetimeSeconds?: number
+  /** The app signed into those tokens; by default the handler's appId. */
+  appId?: string
+  /** Denylist check for those tokens (see SessionTokenOptions.isRevoked), bounded by hookTimeoutMs. */
+  isRevoked?: SessionTokenOptions['isRevoked']
+  /** v1 tokens from before 0.2: read until they expire (default), or refused. */
+  legacyTokens?: SessionTokenOptions['legacyTokens']
   /** Adds fields to every reply that follows a code exchange (login, or flag '0'). */
   onLogin?: (openid: string) => Record<string, unknown> | Promise<Record<string, unknown>>
   /** Told about every failure the companion answered for, secrets redacted. */
@@ -20,7 +27,7 @@ export interface HttpAdapterOptions {
   maxBodyBytes?: number
   /** Longest a body may take to arrive, ms (default 10 s). */
   bodyTimeoutMs?: number
-  /** Bound on identify and onLogin, ms (default 3000). */
+  /** Bound on identify, onLogin and isRevoked, ms (default 3000). */
   hookTimeoutMs?: number
   now?: () => number
 }

@@ -16,6 +16,8 @@ export interface OpenDataContext {
 }
 
 export interface OpenDataHandler {
+  /** The app it serves: what the HTTP adapter signs into its session tokens. */
+  readonly appId?: string
   /** The guard's payload; `openid` is who your own auth says is asking (needed for flag '1'). */
   openData(payload: unknown, openid?: string, context?: OpenDataContext): Promise<HandlerResult>
   /** The guard's prepare(): exchange a fresh login code and keep its key. */

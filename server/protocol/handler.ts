@@ -73,6 +73,7 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
   }
 
   return {
+    appId: sealing.appId,
     async openData(payload, openid, context = {}) {
       const p = parsePayload(payload)
       if (!p) return fail('BAD_INPUT')

@@ -5,6 +5,7 @@
 import { createCloudFunction, createHttpHandler, createSessionTokens, type ErrorContext, type ServerError } from '../../server'
 import { handlerWorld, OPENID, type HandlerWorld } from './handler-world'
 import { listen, type Listening } from './http-listen'
+import { APP_ID } from '../../simulator/wechat'
 
 const SESSION_SECRET = 'a-session-secret-of-at-least-32-chars'
 const NUMBER = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }
@@ -83,7 +84,7 @@ describe('the phone code as the fallback', () => {
     expect(redemptions()).toBe(1)
     // A retry after a lost reply: the same user, the same code.
     expect(await post('/open-data', payload, token)).toEqual({ ok: true, source: 'phone-code', data: NUMBER })
-    const someoneElse = createSessionTokens({ sessionSecret: SESSION_SECRET }).issue('someone-else').token
+    const someoneElse = createSessionTokens({ sessionSecret: SESSION_SECRET, appId: APP_ID }).issue('someone-else').token
     expect(await post('/open-data', { code: '', sessionKeyValidFlag: '1', phoneCode: stale.code }, someoneElse)).toEqual({ ok: false, reason: 'PHONE_CODE_REJECTED' })
     expect(redemptions()).toBe(1)
   })

@@ -11,7 +11,7 @@ describe('createSessionTokens', () => {
 
   it('verifies a token it issued, for its lifetime only', () => {
     const issued = tokens.issue('o-1')
-    expect(issued).toEqual({ token: expect.stringMatching(/^v1\./), expiresIn: 60 })
+    expect(issued).toEqual({ token: expect.stringMatching(/^v2\./), expiresIn: 60 })
     expect(tokens.verify(issued.token)).toBe('o-1')
     clock += 59_000
     expect(tokens.verify(issued.token)).toBe('o-1')
