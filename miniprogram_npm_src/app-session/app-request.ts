@@ -1,6 +1,7 @@
 import type { AppSession } from './app-session'
 import { Deadline } from '../primitives/deadline'
 import { SessionGuardError } from '../errors/errors'
+import { positiveMs } from '../primitives/finite'
 import type { TimerQueue } from '../primitives/timer-queue'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
 
@@ -10,6 +11,19 @@ export const RELOGIN_PAUSE_MS = 60000
 
 /** A response, and the token the request carried. */
 type Sent = { res: WxResponse; token: string | undefined }
+
+const invalid = (name: string) => new SessionGuardError('INVALID_ARGUMENT', `request:fail invalid ${name}`)
+
+/** The options the guard reads, checked strictly; the rest goes to wx.request as given (and wx answers for them). */
+function checked(options: WxRequestOptions): WxRequestOptions {
+  if (!(options && typeof options.url === 'string' && options.url)) throw invalid('url')
+  const { header } = options
+  // Its names and values are wx.request's to judge; the guard only spreads it.
+  if (header !== undefined && !(header && typeof header === 'object')) throw invalid('header')
+  for (const name of ['success', 'fail', 'complete']) if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(name)
+  positiveMs(options.timeout, 0, 'request:fail timeout')
+  return options
+}
 
 /**
  * guard.request: the app's own API call with the session token attached. A refused token costs one
@@ -31,8 +45,7 @@ export function createAppRequest(
   /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
   function send(options: WxRequestOptions): Promise<Sent> {
     const token = session.token()
-    const own = options.timeout as number
-    const ms = own > 0 && own < 2 ** 31 ? own : timeout
+    const ms = options.timeout === undefined ? timeout : options.timeout
     const bound = Deadline.after(ms, timers)
     const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: ms })
     // Times out as 'request:fail timed out', a TIMEOUT SessionGuardError with an errMsg like wx's.
@@ -43,7 +56,7 @@ export function createAppRequest(
   }
 
   async function request(options: WxRequestOptions): Promise<WxResponse> {
-    if (!(options && typeof options.url === 'string' && options.url)) throw new SessionGuardError('INVALID_ARGUMENT', 'request:fail invalid url')
+    checked(options)
     const deadline = Deadline.after(timeout, timers)
     try {
       return await attempt(options, deadline)

@@ -46,6 +46,8 @@ interface Stored {
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
+const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/
+
 /** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
 export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
 
@@ -86,7 +88,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
-  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   const state = off ? { tokenless: true } : shared(wx, key)

@@ -79,7 +79,7 @@ export class WxSession {
   checkSession(deadline: Deadline, emit?: (event: GuardEvent) => void): Promise<SessionCheck> {
     if (this.knownValid()) return Promise.resolve('valid')
     const { value } = this.checks.do('check', () => {
-      const own = new Deadline(this.timers.clock.now() + CHECK_SESSION_MS, this.timers)
+      const own = Deadline.after(CHECK_SESSION_MS, this.timers)
       const answer = own.race(this.limiter.run(() => wxCheckSession(this.api), own), 'wx.checkSession')
       return answer.then(
         (result) => {
