@@ -19,6 +19,8 @@ export class AppServer {
   readonly accepted = new Set<string>()
   readonly issued: string[] = []
   readonly requests: BusinessRequest[] = []
+  /** Routes that refuse every token, even a brand-new one (backends that answer 401 for "forbidden"). */
+  readonly forbidden = new Set<string>()
   /** How many times the server's tokens expired. */
   expiries = 0
   readonly storage = new Map<string, unknown>()
@@ -51,7 +53,7 @@ export class AppServer {
   answer(options: WxRequestOptions): WxResponse {
     const auth = Object.entries(options.header || {}).find(([name]) => name.toLowerCase() === 'authorization')
     const token = auth && /^Bearer (.+)$/.exec(auth[1]) ? (/^Bearer (.+)$/.exec(auth[1]) as RegExpExecArray)[1] : undefined
-    const ok = token !== undefined && this.accepted.has(token)
+    const ok = token !== undefined && this.accepted.has(token) && !this.forbidden.has(options.url)
     this.requests.push({ url: options.url, token, status: ok ? 200 : 401, at: this.clock.now() })
     return ok
       ? { statusCode: 200, data: { ok: true, data: { openid: 'openid-of-the-user', url: options.url } }, header: {} }

@@ -23,6 +23,8 @@ export interface SessionOptions {
 export interface AppSession {
   /** The current token, unless the lifetime the server gave has run out. */
   token(): string | undefined
+  /** Counts every change of the token (taken, dropped): a response is about the token it was sent with. */
+  version(): number
   /** `{ [header]: 'Bearer <token>' }`, or nothing without a token. */
   headers(): Record<string, string>
   /** The app wants a login before its next request: no token, and a server that issues them. */
@@ -34,8 +36,8 @@ export interface AppSession {
   take(reply: unknown, confirmed?: boolean): void
   /** Whether a response says the token was refused. */
   expired(res: WxResponse): boolean
-  /** Drops the token if it is still `refused` (default: whatever it is); a newer one stays. */
-  drop(refused?: string): void
+  /** Drops the token if it is still the one of `version` (default: whatever it is); a newer one stays. */
+  drop(version?: number): void
 }
 
 interface Stored {
@@ -68,6 +70,7 @@ function attempt<T>(fn: () => T): T | undefined {
 interface State {
   stored?: Stored
   tokenless: boolean
+  version: number
 }
 
 const states = new WeakMap<WxLike, Map<string, State>>()
@@ -78,7 +81,7 @@ function shared(wx: WxLike, key: string): State {
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
   // Whatever storage holds counts only if it has a string token (token() checks).
-  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false }))
+  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false, version: 0 }))
   return state
 }
 
@@ -91,10 +94,11 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state = off ? { tokenless: true } : shared(wx, key)
+  const state: State = off ? { tokenless: true, version: 0 } : shared(wx, key)
 
   const save = (value: Stored | undefined) => {
     state.stored = value
+    state.version++
     // A wx without storage throws here too, and the session lives in memory only.
     attempt(() => (value ? (wx.setStorageSync as (key: string, value: unknown) => void)(key, value) : (wx.removeStorageSync as (key: string) => void)(key)))
   }
@@ -104,6 +108,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
       const { stored } = state
       return stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined
     },
+    version: () => state.version,
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
@@ -116,9 +121,8 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
       if (confirmed) state.tokenless = !carried
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
-    drop(refused) {
-      const { stored } = state
-      if (stored && (refused === undefined || refused === stored.token)) save(undefined)
+    drop(version) {
+      if (state.stored && (version === undefined || version === state.version)) save(undefined)
     },
   }
   return session

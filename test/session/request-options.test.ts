@@ -1,6 +1,7 @@
 /**
  * guard.request's options, as a caller passes them: checked strictly before anything is armed (a
- * bad one is an INVALID_ARGUMENT and leaves the guard as it was).
+ * bad one is an INVALID_ARGUMENT and leaves the guard as it was), and wx.request's own callbacks
+ * honoured once, for the final answer.
  */
 import { isGuardError, type WxRequestOptions } from '../../miniprogram_npm_src'
 import type { World } from '../../simulator/world'
@@ -48,5 +49,63 @@ describe('guard.request refuses a bad option before it touches the guard', () =>
     expect(String((error as Error).message)).toContain(name)
     expect(world.app.requests).toHaveLength(0)
     expect(world.clock.pending).toBe(0)
+  })
+})
+
+describe('guard.request honours success, fail and complete like wx.request: once, for the final answer', () => {
+  const callbacks = () => ({ success: jest.fn(), fail: jest.fn(), complete: jest.fn() })
+
+  it('a 200: success then complete, each once with the response', async () => {
+    const { world, guard } = setup(true)
+    const cb = callbacks()
+    const res = await settle(world, guard.request({ ...ME, ...cb }))
+    expect(cb.success.mock.calls).toEqual([[res]])
+    expect(cb.complete.mock.calls).toEqual([[res]])
+    expect(cb.fail).not.toHaveBeenCalled()
+  })
+
+  it('a 401 with a re-login and a replay: success once, with the replay’s response', async () => {
+    const { world, guard } = setup(true)
+    world.app.expireTokens()
+    const cb = callbacks()
+    const res = await settle(world, guard.request({ ...ME, ...cb }))
+    expect(res.statusCode).toBe(200)
+    expect(world.app.requests.map((r) => r.status)).toEqual([401, 200])
+    expect(cb.success.mock.calls).toEqual([[res]])
+    expect(cb.complete).toHaveBeenCalledTimes(1)
+  })
+
+  it('a failed request: fail then complete, each once with wx’s fail result; the promise rejects with it too', async () => {
+    const fail = (o: { fail?: (e: unknown) => void }) => o.fail?.({ errMsg: 'request:fail ssl hand shake error' })
+    const { world, guard } = setup(true, (w) => ({ wx: { ...w.wx, request: fail } as never }))
+    const cb = callbacks()
+    const error = await settle(world, guard.request({ ...ME, ...cb }).catch((e: unknown) => e))
+    expect(error).toEqual({ errMsg: 'request:fail ssl hand shake error' })
+    expect(cb.fail.mock.calls).toEqual([[error]])
+    expect(cb.complete.mock.calls).toEqual([[error]])
+    expect(cb.success).not.toHaveBeenCalled()
+  })
+
+  it('an invalid url: fail then complete with the INVALID_ARGUMENT error', async () => {
+    const { world, guard } = setup(true)
+    const cb = callbacks()
+    const error = await settle(world, guard.request({ url: '', ...cb }).catch((e: unknown) => e))
+    expect(isGuardError(error, 'INVALID_ARGUMENT')).toBe(true)
+    expect(cb.fail.mock.calls).toEqual([[error]])
+    expect(cb.complete).toHaveBeenCalledTimes(1)
+  })
+
+  it('a callback that throws changes nothing: the promise still resolves with the response', async () => {
+    const { world, guard } = setup(true)
+    const res = await settle(
+      world,
+      guard.request({
+        ...ME,
+        success: () => {
+          throw new Error('page bug')
+        },
+      }),
+    )
+    expect(res.statusCode).toBe(200)
   })
 })
