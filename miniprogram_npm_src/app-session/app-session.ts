@@ -1,4 +1,6 @@
 import { SessionGuardError } from '../errors/errors'
+import { isFiniteNumber } from '../primitives/finite'
+import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
 
 /** What a server reply says about the app's session. */
@@ -31,7 +33,7 @@ export interface AppSession {
   missing(): boolean
   /**
    * Takes the token a reply carries, if any. `confirmed`: the reply confirms a login, so carrying no
-   * token means this server issues none, and lacking one is then no reason to log in.
+   * token, while none was ever seen, means this server issues none, and lacking one is then no reason to log in.
    */
   take(reply: unknown, confirmed?: boolean): void
   /** Whether a response says the token was refused. */
@@ -48,7 +50,11 @@ interface Stored {
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
+/** What a token may be: visible ASCII (no space, CR, LF or NUL could end up in a header), at most 4096 characters. */
+const TOKEN = /^[\x21-\x7e]{1,4096}$/
 const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/
+
+const usable = (token: unknown): token is string => typeof token === 'string' && TOKEN.test(token)
 
 /** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
 export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
@@ -70,23 +76,35 @@ function attempt<T>(fn: () => T): T | undefined {
 interface State {
   stored?: Stored
   tokenless: boolean
+  /** A token was taken or loaded: from then on a login reply without one teaches nothing. */
+  seen: boolean
   version: number
 }
 
 const states = new WeakMap<WxLike, Map<string, State>>()
 
+type Emit = ((event: GuardEvent) => void) | undefined
+
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string): State {
+function shared(wx: WxLike, key: string, emit: Emit): State {
   let byKey = states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
-  // Whatever storage holds counts only if it has a string token (token() checks).
-  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false, version: 0 }))
+  if (!state) {
+    const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
+    const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
+    // Storage is the user's phone: whatever else it holds is no session, and goes.
+    if (raw && !good) {
+      attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
+      if (emit) emit({ type: 'bad-token', source: 'storage' })
+    }
+    byKey.set(key, (state = { stored: good ? raw : undefined, tokenless: false, seen: good, version: 0 }))
+  }
   return state
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
-export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
   // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
   const given = options || {}
@@ -94,7 +112,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state: State = off ? { tokenless: true, version: 0 } : shared(wx, key)
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit)
 
   const save = (value: Stored | undefined) => {
     state.stored = value
@@ -106,7 +124,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   const session: AppSession = {
     token() {
       const { stored } = state
-      return stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined
+      return stored && !((stored.expiresAt as number) <= now()) ? stored.token : undefined
     },
     version: () => state.version,
     headers() {
@@ -116,9 +134,15 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
-      const carried = typeof token === 'string' && !!token
-      if (carried) save({ token, expiresAt: (expiresIn as number) > 0 ? now() + (expiresIn as number) * 1000 : undefined })
-      if (confirmed) state.tokenless = !carried
+      if (token === undefined || token === null || token === '') {
+        if (confirmed && !state.seen) state.tokenless = true
+      } else if (!usable(token)) {
+        if (emit) emit({ type: 'bad-token', source: 'reply' })
+      } else {
+        state.seen = true
+        state.tokenless = false
+        save({ token, expiresAt: isFiniteNumber(expiresIn) && expiresIn > 0 ? now() + expiresIn * 1000 : undefined })
+      }
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
     drop(version) {

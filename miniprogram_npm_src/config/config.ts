@@ -65,7 +65,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
         }
       }
     : undefined
-  const app = createAppSession(api, options.session)
+  const app = createAppSession(api, options.session, Date.now, emit)
   // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
   const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
   const send = options.send || (url ? (payload: Record<string, string>) => post(url, payload) as Promise<R> : undefined)
