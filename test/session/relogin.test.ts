@@ -93,3 +93,21 @@ describe('a successful re-login means one replay, whatever token it returned', (
     expect(world.wechat.logins).toHaveLength(1)
   })
 })
+
+describe('a login reply that lands after the guard’s timeout', () => {
+  it('still brings its token when it proves the login: the next request sends it and logs in no more', async () => {
+    const { world, guard } = setup(false, (w) => ({ sendLogin: (code: string) => later(w, 7000).then(() => w.network.sendLogin(code)) }))
+    expect(await settle(world, guard.prepare())).toMatchObject({ status: 'failed', reason: 'TIMEOUT' })
+    expect(guard.token()).toBe(world.app.issued[0])
+    expect((await settle(world, guard.request(ME))).statusCode).toBe(200)
+    expect(world.wechat.logins).toHaveLength(1)
+  })
+
+  it('a late reply that proves nothing brings no token', async () => {
+    const { world, guard } = setup(false, (w) => ({
+      sendLogin: (code: string) => later(w, 7000).then(() => w.network.sendLogin(code).then((reply) => ({ ...reply, ok: false, reason: 'WECHAT_UNAVAILABLE' }))),
+    }))
+    await settle(world, guard.prepare())
+    expect(guard.token()).toBeUndefined()
+  })
+})
