@@ -46,7 +46,10 @@ export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route:
       cancelCap = session.timers.after(config.timeout, settle)
       request.settled.then(settle, settle)
     } else settle()
-    if (established(result)) session.sawValidSession()
+    if (established(result)) {
+      session.sawValidSession()
+      session.established = true
+    }
     if (result.kind === 'replied') session.needsLogin = !established(result)
     else if (result.kind === 'lost') session.needsLogin = true
     return result

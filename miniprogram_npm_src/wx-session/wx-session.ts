@@ -37,6 +37,8 @@ export class WxSession {
   logins = 0
   /** The server may lack the current key: the next prepare() logs in. */
   needsLogin = false
+  /** A login phase's code reached the server and it said so, in this run: it knows the user. */
+  established = false
   private lastValid: { at: number; logins: number } | undefined
 
   /** The one session of this wx object, created by its first guard. */
