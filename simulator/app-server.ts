@@ -21,6 +21,8 @@ export class AppServer {
   readonly requests: BusinessRequest[] = []
   /** Routes that refuse every token, even a brand-new one (backends that answer 401 for "forbidden"). */
   readonly forbidden = new Set<string>()
+  /** Hostile: how the next tokens come out: not header-safe, the previous one again, or none at all. */
+  readonly nextTokens: ('bad' | 'same' | 'none')[] = []
   /** How many times the server's tokens expired. */
   expiries = 0
   readonly storage = new Map<string, unknown>()
@@ -37,7 +39,10 @@ export class AppServer {
 
   /** A code was exchanged: the server hands out a new session token. */
   issue(): string {
-    const token = `token-${++this.seq}`
+    const mode = this.nextTokens.shift()
+    if (mode === 'none') return undefined as unknown as string
+    const last = this.issued[this.issued.length - 1]
+    const token = mode === 'same' && last ? last : mode === 'bad' ? `bad\r\nX-Injected: ${++this.seq}` : `token-${++this.seq}`
     this.accepted.add(token)
     this.issued.push(token)
     return token

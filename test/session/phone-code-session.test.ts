@@ -3,28 +3,25 @@
  * the user (a token, or a session established this run on a server without tokens), and logs in only
  * when it must, taking a concurrent re-login's fresh token rather than making a second wx.login.
  */
-import type { SessionGuard } from '../../miniprogram_npm_src'
+import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
 import { consentAs } from '../../simulator/phone-consent'
-import type { Reply } from '../../simulator/thread-server'
 import type { World } from '../../simulator/world'
 import { setup, settle } from '../support/model-guard'
 
 const ME = { url: 'https://api.example.com/me' }
 const codeOnly = (world: World, tag: string) => consentAs(world.wechat, tag, 'code-only').detail
+const storedToken = (world: World) => (world.app.storage.get(DEFAULT_STORAGE_KEY) as { token?: string } | undefined)?.token
 const flags = (world: World) => world.network.sent.filter((r) => r.kind === 'data').map((r) => r.payload.sessionKeyValidFlag)
 
 describe('a code-only tap whose token the server revoked', () => {
   it('waits for a concurrent request’s re-login and goes with its fresh token: one wx.login in all', async () => {
-    let guard!: SessionGuard<Reply>
-    const made = setup(true, (w) => ({
-      // The data route knows the user by the app's token; an unknown one is a missing session.
+    const { world, guard } = setup(true, (w) => ({
+      // The data route knows the user by the app's token (the one the phone holds); an unknown one is a missing session.
       send: (payload: Record<string, string>) =>
-        payload.sessionKeyValidFlag === '1' && !w.app.accepted.has(guard.token() as string)
+        payload.sessionKeyValidFlag === '1' && !w.app.accepted.has(storedToken(w) as string)
           ? w.network.send({ ...payload, phoneCode: 'revoked' }).then(() => ({ ok: false as const, reason: 'SESSION_KEY_MISSING' }))
           : w.network.send(payload),
     }))
-    guard = made.guard
-    const { world } = made
     world.app.expireTokens()
     const request = guard.request(ME)
     const tap = guard.getPhoneNumber(codeOnly(world, 'c'))
