@@ -12,6 +12,9 @@ const INTERNAL_MEMBERS = [
   'limiter', 'sleepers', 'delayBeforeNextCall', 'tokenless', 'sawValidSession', 'holdAfterLogin', 'knownValid',
   'trackLoginCallback', 'advanceTo', 'checks', 'lastValid', 'whenFree', 'tryClaim', 'hasToken', 'claimLoginSlot',
   'disarm', 'whenClear', 'entries', 'remaining', 'phase', 'emit', 'gate', 'windowMs', 'sessionOf',
+  'established', 'seen', 'version', 'stored', 'missing', 'expired', 'usable', 'route', 'after', 'waiting',
+  'count', 'handle', 'cancel', 'done', 'limit', 'take', 'drop', 'headers', 'api', 'config',
+  'expire', 'wake', 'fire', 'arm', 'run', 'forget', 'current', 'own', 'shared', 'res', 'at', 'fn', 'do', 'app', 'of',
 ]
 
 const minify = () =>
@@ -19,7 +22,8 @@ const minify = () =>
     ecma: 2018,
     toplevel: true,
     compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
-    mangle: { properties: { regex: new RegExp(`^(${INTERNAL_MEMBERS.join('|')})$`) } },
+    // builtins: names like race, emit or version are on terser's list of DOM properties, which it otherwise never renames.
+    mangle: { properties: { builtins: true, regex: new RegExp(`^(${INTERNAL_MEMBERS.join('|')})$`) } },
     format: { comments: false },
   })
 

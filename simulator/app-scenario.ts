@@ -38,7 +38,7 @@ export const appStepArb: fc.Arbitrary<AppStep> = fc.oneof(
 )
 
 /** The guard's usual scenarios (taps, pages, world changes, faults) with app requests and token expiries mixed in. */
-export function appScenarioArb(options: { world: boolean; faults: boolean; maxSteps?: number }): fc.Arbitrary<AppScenario> {
+export function appScenarioArb(options: Parameters<typeof scenarioArb>[0]): fc.Arbitrary<AppScenario> {
   return fc
     .tuple(scenarioArb(options), fc.array(appStepArb, { minLength: 1, maxLength: options.maxSteps ?? 12 }))
     .map(([scenario, app]) => ({ ...scenario, steps: [...scenario.steps, ...app] }))

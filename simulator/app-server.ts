@@ -19,6 +19,10 @@ export class AppServer {
   readonly accepted = new Set<string>()
   readonly issued: string[] = []
   readonly requests: BusinessRequest[] = []
+  /** Routes that refuse every token, even a brand-new one (backends that answer 401 for "forbidden"). */
+  readonly forbidden = new Set<string>()
+  /** Hostile: how the next tokens come out: not header-safe, the previous one again, or none at all. */
+  readonly nextTokens: ('bad' | 'same' | 'none')[] = []
   /** How many times the server's tokens expired. */
   expiries = 0
   readonly storage = new Map<string, unknown>()
@@ -35,7 +39,10 @@ export class AppServer {
 
   /** A code was exchanged: the server hands out a new session token. */
   issue(): string {
-    const token = `token-${++this.seq}`
+    const mode = this.nextTokens.shift()
+    if (mode === 'none') return undefined as unknown as string
+    const last = this.issued[this.issued.length - 1]
+    const token = mode === 'same' && last ? last : mode === 'bad' ? `bad\r\nX-Injected: ${++this.seq}` : `token-${++this.seq}`
     this.accepted.add(token)
     this.issued.push(token)
     return token
@@ -51,7 +58,7 @@ export class AppServer {
   answer(options: WxRequestOptions): WxResponse {
     const auth = Object.entries(options.header || {}).find(([name]) => name.toLowerCase() === 'authorization')
     const token = auth && /^Bearer (.+)$/.exec(auth[1]) ? (/^Bearer (.+)$/.exec(auth[1]) as RegExpExecArray)[1] : undefined
-    const ok = token !== undefined && this.accepted.has(token)
+    const ok = token !== undefined && this.accepted.has(token) && !this.forbidden.has(options.url)
     this.requests.push({ url: options.url, token, status: ok ? 200 : 401, at: this.clock.now() })
     return ok
       ? { statusCode: 200, data: { ok: true, data: { openid: 'openid-of-the-user', url: options.url } }, header: {} }

@@ -1,5 +1,7 @@
 import type { Clock } from '../miniprogram_npm_src/primitives/clock'
 
+const MAX_DELAY_MS = 2147483647
+
 interface Timer {
   at: number
   seq: number
@@ -16,9 +18,11 @@ export class VirtualClock implements Clock {
     return this.time
   }
 
+  /** As JS engines do: the delay is coerced to a number, and one past 2^31-1 ms (or NaN) fires at once. */
   setTimeout(fn: () => void, ms: number): unknown {
     const id = ++this.seq
-    this.timers.set(id, { at: this.time + Math.max(0, ms), seq: id, fn })
+    const delay = Number(ms)
+    this.timers.set(id, { at: this.time + (delay > MAX_DELAY_MS || delay !== delay ? 1 : Math.max(0, delay)), seq: id, fn })
     return id
   }
 

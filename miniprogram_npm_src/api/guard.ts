@@ -1,5 +1,6 @@
 import { createAppRequest } from '../app-session/app-request'
-import { positiveMs, resolveConfig } from '../config/config'
+import { resolveConfig } from '../config/config'
+import { positiveMs } from '../primitives/finite'
 import { Deadline } from '../primitives/deadline'
 import { SessionGuardError } from '../errors/errors'
 import type { SessionGuard, SessionGuardOptions } from '../config/guard-api'

@@ -1,4 +1,6 @@
 import { SessionGuardError } from '../errors/errors'
+import { isFiniteNumber } from '../primitives/finite'
+import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
 
 /** What a server reply says about the app's session. */
@@ -23,19 +25,21 @@ export interface SessionOptions {
 export interface AppSession {
   /** The current token, unless the lifetime the server gave has run out. */
   token(): string | undefined
+  /** Counts every change of the token (taken, dropped): a response is about the token it was sent with. */
+  version(): number
   /** `{ [header]: 'Bearer <token>' }`, or nothing without a token. */
   headers(): Record<string, string>
   /** The app wants a login before its next request: no token, and a server that issues them. */
   missing(): boolean
   /**
    * Takes the token a reply carries, if any. `confirmed`: the reply confirms a login, so carrying no
-   * token means this server issues none, and lacking one is then no reason to log in.
+   * token, while none was ever seen, means this server issues none, and lacking one is then no reason to log in.
    */
   take(reply: unknown, confirmed?: boolean): void
   /** Whether a response says the token was refused. */
   expired(res: WxResponse): boolean
-  /** Drops the token if it is still `refused` (default: whatever it is); a newer one stays. */
-  drop(refused?: string): void
+  /** Drops the token if it is still the one of `version` (default: whatever it is); a newer one stays. */
+  drop(version?: number): void
 }
 
 interface Stored {
@@ -45,6 +49,12 @@ interface Stored {
 }
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
+
+/** What a token may be: visible ASCII (no space, CR, LF or NUL could end up in a header), at most 4096 characters. */
+const TOKEN = /^[\x21-\x7e]{1,4096}$/
+const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/
+
+const usable = (token: unknown): token is string => typeof token === 'string' && TOKEN.test(token)
 
 /** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
 export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
@@ -66,33 +76,47 @@ function attempt<T>(fn: () => T): T | undefined {
 interface State {
   stored?: Stored
   tokenless: boolean
+  /** A token was taken or loaded: from then on a login reply without one teaches nothing. */
+  seen: boolean
+  version: number
 }
 
 const states = new WeakMap<WxLike, Map<string, State>>()
 
+type Emit = ((event: GuardEvent) => void) | undefined
+
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string): State {
+function shared(wx: WxLike, key: string, emit: Emit): State {
   let byKey = states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
-  // Whatever storage holds counts only if it has a string token (token() checks).
-  if (!state) byKey.set(key, (state = { stored: attempt(() => (wx.getStorageSync as (key: string) => Stored | undefined)(key)), tokenless: false }))
+  if (!state) {
+    const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
+    const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
+    // Storage is the user's phone: whatever else it holds is no session, and goes.
+    if (raw && !good) {
+      attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
+      if (emit) emit({ type: 'bad-token', source: 'storage' })
+    }
+    byKey.set(key, (state = { stored: good ? raw : undefined, tokenless: false, seen: good, version: 0 }))
+  }
   return state
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
-export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now): AppSession {
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
   // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
-  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state = off ? { tokenless: true } : shared(wx, key)
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit)
 
   const save = (value: Stored | undefined) => {
     state.stored = value
+    state.version++
     // A wx without storage throws here too, and the session lives in memory only.
     attempt(() => (value ? (wx.setStorageSync as (key: string, value: unknown) => void)(key, value) : (wx.removeStorageSync as (key: string) => void)(key)))
   }
@@ -100,8 +124,9 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   const session: AppSession = {
     token() {
       const { stored } = state
-      return stored && typeof stored.token === 'string' && !((stored.expiresAt as number) <= now()) ? stored.token || undefined : undefined
+      return stored && !((stored.expiresAt as number) <= now()) ? stored.token : undefined
     },
+    version: () => state.version,
     headers() {
       const token = session.token()
       return token ? { [header]: `Bearer ${token}` } : {}
@@ -109,14 +134,19 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
-      const carried = typeof token === 'string' && !!token
-      if (carried) save({ token, expiresAt: (expiresIn as number) > 0 ? now() + (expiresIn as number) * 1000 : undefined })
-      if (confirmed) state.tokenless = !carried
+      if (token === undefined || token === null || token === '') {
+        if (confirmed && !state.seen) state.tokenless = true
+      } else if (!usable(token)) {
+        if (emit) emit({ type: 'bad-token', source: 'reply' })
+      } else {
+        state.seen = true
+        state.tokenless = false
+        save({ token, expiresAt: isFiniteNumber(expiresIn) && expiresIn > 0 ? now() + expiresIn * 1000 : undefined })
+      }
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
-    drop(refused) {
-      const { stored } = state
-      if (stored && (refused === undefined || refused === stored.token)) save(undefined)
+    drop(version) {
+      if (state.stored && (version === undefined || version === state.version)) save(undefined)
     },
   }
   return session

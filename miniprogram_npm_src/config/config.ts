@@ -1,5 +1,6 @@
 import { createAppSession, type AppSession } from '../app-session/app-session'
 import { monotonic, systemClock, type Clock } from '../primitives/clock'
+import { positiveMs } from '../primitives/finite'
 import { SessionGuardError } from '../errors/errors'
 import type { GuardEvent } from '../wire/events'
 import type { SessionGuardOptions } from './guard-api'
@@ -9,7 +10,6 @@ import { dataReplyOf, replyOf } from './read-reply'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
-const MAX_TIMER_MS = 2147483647
 
 /** How a payload reaches the developer's server. */
 export type Send<R> = (payload: Record<string, string>) => Promise<R>
@@ -30,31 +30,48 @@ export interface GuardConfig<R> {
   emit: ((event: GuardEvent) => void) | undefined
 }
 
-export function positiveMs(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  // setTimeout takes a signed 32-bit delay; past it, engines fire at once.
-  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMER_MS) {
-    throw new SessionGuardError('CONFIG', `${name} must be a positive number of milliseconds, at most ${MAX_TIMER_MS}`)
-  }
-  return value
-}
-
 declare const wx: WxLike | undefined
 
+/** What each option must be when given; `fields` maps to non-empty strings, `clock` has now, setTimeout and clearTimeout. */
+const KINDS: Record<string, string> = { send: 'function', sendLogin: 'function', classify: 'function', onEvent: 'function', url: 'string', loginUrl: 'string', fields: 'object', clock: 'object' }
+
+/** Every option is checked here, once, before any of it is used: a wrong type is a CONFIG error, never coerced. */
+function checkOptions(options: Record<string, unknown>): void {
+  const bad = (name: string) => {
+    throw new SessionGuardError('CONFIG', `options${name} is invalid`)
+  }
+  if (!options || typeof options !== 'object') bad('')
+  for (const name in KINDS) if (options[name] !== undefined && (typeof options[name] !== KINDS[name] || !options[name])) bad('.' + name)
+  const { fields, clock } = options as { fields?: Record<string, unknown>; clock?: Record<string, unknown> }
+  if (fields && Object.keys(fields).some((key) => !fields[key] || typeof fields[key] !== 'string')) bad('.fields')
+  if (clock && ['now', 'setTimeout', 'clearTimeout'].some((name) => typeof clock[name] !== 'function')) bad('.clock')
+}
+
 export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R> {
+  checkOptions(options as unknown as Record<string, unknown>)
   const api = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
   if (!api || typeof api.login !== 'function' || typeof api.checkSession !== 'function') {
     throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
-  const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'timeout')
+  const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'options.timeout', 'CONFIG')
+  const holdMs = positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'options.holdMs', 'CONFIG')
   const { classify = classifyDefaultReply, onEvent } = options
   const { url, loginUrl } = options
-  const app = createAppSession(api, options.session)
+  const emit = onEvent
+    ? (event: GuardEvent) => {
+        try {
+          onEvent(event)
+        } catch {
+          // A broken listener must not break logins.
+        }
+      }
+    : undefined
+  const app = createAppSession(api, options.session, Date.now, emit)
   // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
   const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
   const postData = (to: string, payload: Record<string, string>) => {
-    const token = app.token()
-    return post(to, payload).then((res) => dataReplyOf(res, token, app, config.classify) as R)
+    const version = app.version()
+    return post(to, payload).then((res) => dataReplyOf(res, version, app, config.classify) as R)
   }
   const send = options.send || (url ? (payload: Record<string, string>) => postData(url, payload) : undefined)
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
@@ -63,7 +80,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
     app,
     clock: monotonic(options.clock || systemClock),
     timeout,
-    holdMs: positiveMs(options.holdMs, DEFAULT_HOLD_MS, 'holdMs'),
+    holdMs,
     send,
     sendLogin: options.sendLogin || (loginUrl ? (code: string) => post(loginUrl, { code }).then((res) => replyOf(res, config.classify)) : undefined),
     fields: options.fields,
@@ -74,15 +91,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
         return 'failed'
       }
     },
-    emit: onEvent
-      ? (event) => {
-          try {
-            onEvent(event)
-          } catch {
-            // A broken listener must not break logins.
-          }
-        }
-      : undefined,
+    emit,
   }
   return config
 }

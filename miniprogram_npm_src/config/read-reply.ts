@@ -28,9 +28,9 @@ export function replyOf(res: WxResponse, classify: (reply: unknown) => ReplyKind
  * On the data route a refused token (HTTP 401 by default) is an expired app session, not an answer
  * about the data: the token that went is dropped (a newer one stays) and the caller recovers with a login.
  */
-export function dataReplyOf(res: WxResponse, sentToken: string | undefined, app: AppSession, classify: (reply: unknown) => ReplyKind): unknown {
+export function dataReplyOf(res: WxResponse, sentVersion: number, app: AppSession, classify: (reply: unknown) => ReplyKind): unknown {
   if (app.expired(res)) {
-    if (sentToken !== undefined) app.drop(sentToken)
+    app.drop(sentVersion)
     throw new SessionGuardError('SESSION_EXPIRED', `HTTP ${res.statusCode}: the session token was refused`, res)
   }
   return replyOf(res, classify)

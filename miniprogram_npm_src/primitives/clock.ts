@@ -1,3 +1,5 @@
+import { isFiniteNumber } from './finite'
+
 /** The time source the guard schedules with; tests pass a virtual one. */
 export interface Clock {
   now(): number
@@ -22,16 +24,19 @@ export const systemClock: Clock = {
  */
 export function monotonic(source: Clock): Clock {
   let lastRaw = source.now()
-  let time = lastRaw
+  let time = isFiniteNumber(lastRaw) ? lastRaw : 0
   return {
     now() {
       const raw = source.now()
-      if (raw > lastRaw) time += raw - lastRaw
-      lastRaw = raw
+      // A reading that is no finite number says nothing: no time passed.
+      if (isFiniteNumber(raw)) {
+        if (raw > lastRaw) time += raw - lastRaw
+        lastRaw = raw
+      }
       return time
     },
     advanceTo(at: number) {
-      if (at > this.now()) time = at
+      if (isFiniteNumber(at) && at > this.now()) time = at
     },
     setTimeout: (fn, ms) => source.setTimeout(fn, ms),
     clearTimeout: (handle) => source.clearTimeout(handle),

@@ -1,4 +1,5 @@
 import { SessionGuardError } from '../errors/errors'
+import { finite } from './finite'
 import type { Cancel, TimerQueue } from './timer-queue'
 
 export const timeoutError = (what: string) => new SessionGuardError('TIMEOUT', `${what} timed out`)
@@ -12,13 +13,14 @@ export class Deadline {
   private cancel: Cancel | undefined
   private expired = false
 
+  /** The guard makes them through `after`, which checks `ms` on a clock that is always a finite number; the timer queue refuses any other `at`. */
   constructor(
     readonly at: number,
     private readonly timers: TimerQueue,
   ) {}
 
   static after(ms: number, timers: TimerQueue): Deadline {
-    return new Deadline(timers.clock.now() + ms, timers)
+    return new Deadline(timers.clock.now() + finite(ms, 'ms', 0), timers)
   }
 
   remaining(): number {

@@ -11,13 +11,12 @@ export type Release = () => void
  */
 export class LoginGate {
   private count = 0
-  private readonly waiters = new Set<() => void>()
+  private readonly sleepers = new Set<() => void>()
 
   constructor(private readonly timers: TimerQueue) {}
 
   /** Without `maxMs` the holder must release it itself (the guard's own calls do, in `finally`). */
   hold(maxMs?: number): Release {
-    this.count++
     let released = false
     const release = () => {
       if (released) return
@@ -26,7 +25,9 @@ export class LoginGate {
       this.count--
       if (this.count === 0) this.wake()
     }
+    // The cap is armed (and `maxMs` checked by the timer queue) before the hold counts.
     const cancel = maxMs === undefined ? undefined : this.timers.after(maxMs, release)
+    this.count++
     return release
   }
 
@@ -36,10 +37,10 @@ export class LoginGate {
     let waiter!: () => void
     const clear = new Promise<void>((resolve) => {
       waiter = resolve
-      this.waiters.add(waiter)
+      this.sleepers.add(waiter)
     })
     return deadline.race(clear, 'decrypts in flight').catch((error: unknown) => {
-      this.waiters.delete(waiter)
+      this.sleepers.delete(waiter)
       throw error
     })
   }
@@ -49,13 +50,13 @@ export class LoginGate {
   }
 
   get waiting(): number {
-    return this.waiters.size
+    return this.sleepers.size
   }
 
   private wake(): void {
-    if (this.waiters.size === 0) return
-    const ready = [...this.waiters]
-    this.waiters.clear()
+    if (this.sleepers.size === 0) return
+    const ready = [...this.sleepers]
+    this.sleepers.clear()
     for (const resolve of ready) resolve()
   }
 }

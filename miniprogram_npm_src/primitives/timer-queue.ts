@@ -1,4 +1,5 @@
 import type { Clock } from './clock'
+import { finite, MAX_TIMER_MS } from './finite'
 
 export type Cancel = () => void
 
@@ -21,7 +22,7 @@ export class TimerQueue {
 
   /** Runs `fn` once the clock reaches `time`, unless cancelled first. */
   at(time: number, fn: () => void): Cancel {
-    const entry: Entry = { at: time, fn }
+    const entry: Entry = { at: finite(time, 'time'), fn }
     this.entries.add(entry)
     // After a forward clock step the armed timer may lie far behind the clock: re-arm then too.
     if (time < this.armedAt || this.armedAt <= this.clock.now()) this.arm(Math.min(time, this.armedAt))
@@ -35,7 +36,7 @@ export class TimerQueue {
    * bounds a forward clock step must not cut short (hold caps, a login awaiting its callback).
    */
   after(ms: number, fn: () => void): Cancel {
-    const handle = this.clock.setTimeout(fn, ms)
+    const handle = this.clock.setTimeout(fn, finite(ms, 'ms', 0, MAX_TIMER_MS))
     return () => this.clock.clearTimeout(handle)
   }
 
@@ -46,7 +47,8 @@ export class TimerQueue {
   private arm(time: number): void {
     this.disarm()
     this.armedAt = time
-    this.handle = this.clock.setTimeout(() => this.fire(), Math.max(0, time - this.clock.now()))
+    // A time further off than a timer can wait is approached in steps: each firing re-arms.
+    this.handle = this.clock.setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, time - this.clock.now())))
   }
 
   private disarm(): void {

@@ -26,18 +26,23 @@ function settled<R>(kind: ReplyKind, reply: unknown): Outcome<R> {
 
 /**
  * A phone code or cloudID with nothing sealed: no session_key is involved, so there is no
- * checkSession, no hold and no ordering against logins. With the app's session token it goes with
- * flag '1' at once. Without one (or when the server no longer knows the token) it goes with a fresh
- * login code and flag '0', so the server knows whose number it is: a login is harmless here. That
- * login is the shared one, so it still waits for other taps' decrypts and the rate budget.
+ * checkSession, no hold and no ordering against logins. Whenever the server knows the user it goes
+ * with flag '1' at once: with the app's session token, or, on a server without tokens (or
+ * `session: false`), once a login established the session in this run. Otherwise (or when the
+ * server no longer knows the user) it goes with a fresh login code and flag '0', so the server knows
+ * whose number it is: a login is harmless here. That login is the shared one, so it still waits for
+ * other taps' decrypts and the rate budget; a token another caller's login brought meanwhile is used instead.
  */
 export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome<R>> {
   const { session, config, deadline } = tap
-  let triedToken = false
+  const { app } = config
+  // The token last tried with flag '1' (null: none yet); each token is tried once.
+  let tried: string | undefined | null = null
   try {
     for (;;) {
-      if (!triedToken && config.app.token() !== undefined) {
-        triedToken = true
+      const token = app.token()
+      if (token !== tried && (token || (!app.missing() && session.established && !session.needsLogin))) {
+        tried = token
         const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline).catch((error: unknown) => {
           if (isGuardError(error, 'SESSION_EXPIRED')) return REFUSED
           throw error

@@ -9,6 +9,8 @@ export type GuardEvent =
   | { type: 'reply'; carriesCode: boolean; kind: ReplyKind | 'lost' }
   /** Another guard already works on this wx: the two share one login, checkSession, rate budget and hold gate. */
   | { type: 'shared-wx'; guards: number }
+  /** A session token that is not header-safe visible ASCII of at most 4096 characters: never stored or sent. */
+  | { type: 'bad-token'; source: 'reply' | 'storage' }
   | { type: 'outcome'; call: 'getPhoneNumber' | 'openData' | 'prepare'; status: string; reason?: string }
 
 export type EventListener = (event: GuardEvent) => void

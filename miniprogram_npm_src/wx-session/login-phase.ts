@@ -46,7 +46,10 @@ export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route:
       cancelCap = session.timers.after(config.timeout, settle)
       request.settled.then(settle, settle)
     } else settle()
-    if (established(result)) session.sawValidSession()
+    if (established(result)) {
+      session.sawValidSession()
+      session.established = true
+    }
     if (result.kind === 'replied') session.needsLogin = !established(result)
     else if (result.kind === 'lost') session.needsLogin = true
     return result
@@ -77,6 +80,11 @@ async function runPhase<R>(
       const sendLogin = config.sendLogin as (code: string) => Promise<unknown>
       const sent = Promise.resolve().then(() => sendLogin(code))
       request.settled = sent
+      // A reply that proves the login brings its token even after we stopped waiting for it, while
+      // its phase lasts (so no later login's token can be overwritten by it).
+      sent.then((value) => {
+        if (config.classify(value) === 'ok' && session.phase === current) config.app.take(value, true)
+      }, () => undefined)
       reply = await deadline.race(sent, 'login request')
     } else {
       let settled!: () => void
@@ -84,7 +92,6 @@ async function runPhase<R>(
       reply = await sendPayload(config, route.send, payloadOf(route.data, code, '0'), deadline, () => settled())
     }
     const replyKind = config.classify(reply)
-    if (route === 'login') config.app.take(reply, replyKind === 'ok')
     if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
     return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {

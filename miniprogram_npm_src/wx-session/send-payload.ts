@@ -35,11 +35,11 @@ export function sendPayload<R>(
   if (emit) emit({ type: 'send', carriesCode, payload: redactRecord({ ...payload }) })
   let sent: Promise<unknown>
   try {
-    const token = config.app.token()
+    const version = config.app.version()
     // A reply that carries a session token renews it, even one that comes after the deadline. A body
     // saying the token was refused (an app's own `send` sees no status) is an expired session, as a 401 is.
     sent = Promise.resolve(send(config.fields ? renameFields(payload, config.fields) : (payload as unknown as Record<string, string>))).then((reply) => {
-      dataReplyOf({ statusCode: 200, data: reply }, token, config.app, config.classify)
+      dataReplyOf({ statusCode: 200, data: reply }, version, config.app, config.classify)
       config.app.take(reply)
       return reply
     })

@@ -37,6 +37,8 @@ export class WxSession {
   logins = 0
   /** The server may lack the current key: the next prepare() logs in. */
   needsLogin = false
+  /** A login phase's code reached the server and it said so, in this run: it knows the user. */
+  established = false
   private lastValid: { at: number; logins: number } | undefined
 
   /** The one session of this wx object, created by its first guard. */
@@ -79,7 +81,7 @@ export class WxSession {
   checkSession(deadline: Deadline, emit?: (event: GuardEvent) => void): Promise<SessionCheck> {
     if (this.knownValid()) return Promise.resolve('valid')
     const { value } = this.checks.do('check', () => {
-      const own = new Deadline(this.timers.clock.now() + CHECK_SESSION_MS, this.timers)
+      const own = Deadline.after(CHECK_SESSION_MS, this.timers)
       const answer = own.race(this.limiter.run(() => wxCheckSession(this.api), own), 'wx.checkSession')
       return answer.then(
         (result) => {

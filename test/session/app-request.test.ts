@@ -7,6 +7,7 @@ import { RELOGIN_LIMIT, RELOGIN_PAUSE_MS, createAppRequest } from '../../minipro
 import { createAppSession } from '../../miniprogram_npm_src/app-session/app-session'
 import { SingleFlight } from '../../miniprogram_npm_src/primitives/single-flight'
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
+import type { LoginOutcome } from '../../miniprogram_npm_src/wire/outcome'
 import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wire/wx-api'
 import { AppServer } from '../../simulator/app-server'
 import { VirtualClock } from '../../simulator/virtual-clock'
@@ -20,16 +21,16 @@ function setup(options: { loggedIn?: boolean; loginWorks?: boolean; issuesTokens
   const app = new AppServer((_label, fn) => clock.setTimeout(fn, HOP_MS), clock, options.loggedIn ?? true)
   const wx: WxLike = { login: () => undefined, checkSession: () => undefined, ...app.wx, ...options.wx }
   const session = createAppSession(wx)
-  const flight = new SingleFlight<'login', boolean>()
+  const flight = new SingleFlight<'login', LoginOutcome>()
   let logins = 0
   const login = () =>
     flight.do('login', () => {
       logins++
-      return new Promise<boolean>((resolve) =>
+      return new Promise<LoginOutcome>((resolve) =>
         clock.setTimeout(() => {
-          if (options.loginWorks === false) return resolve(false)
+          if (options.loginWorks === false) return resolve({ status: 'failed', reason: 'LOGIN_FAILED' })
           session.take(options.issuesTokens === false ? { ok: true } : { ok: true, token: app.issue() }, true)
-          resolve(true)
+          resolve({ status: 'ok', loggedIn: true })
         }, LOGIN_MS),
       )
     }).value
@@ -123,7 +124,7 @@ describe('guard.request', () => {
     expect(app.requests).toHaveLength(2)
   })
 
-  it(`against a server that refuses every token: one login per request, none after ${RELOGIN_LIMIT} in a row until ${RELOGIN_PAUSE_MS} ms pass`, async () => {
+  it(`against a server that refuses every token: one login per request, none after ${RELOGIN_LIMIT} whose token was refused at once until ${RELOGIN_PAUSE_MS} ms pass`, async () => {
     const { clock, app, request, logins } = setup()
     app.issue = function (this: AppServer) {
       this.issued.push(`refused-${this.issued.length}`)
@@ -183,16 +184,17 @@ describe('guard.request', () => {
     expect(seen[1].timeout).toBe(TIMEOUT)
   })
 
-  it('answers through its promise only: the caller’s success, fail and complete callbacks are not handed to wx', async () => {
+  it('hands none of the caller’s callbacks to wx (they would fire once per attempt): each is called once, for the final answer', async () => {
     // wx.request as WeChat runs it: success or fail, then complete.
     type Callbacks = { success?: (r: unknown) => void; fail?: (e: unknown) => void; complete?: (r: unknown) => void }
     const request401 = (o: Callbacks) => (o.success?.({ statusCode: 401, data: '' }), o.complete?.({ statusCode: 401 }))
     const { clock, request } = setup({ wx: { request: request401 } as Partial<WxLike> })
     const callbacks = { success: jest.fn(), fail: jest.fn(), complete: jest.fn() }
     expect((await settle(clock, request({ ...ME, ...callbacks }))).statusCode).toBe(401)
-    expect(callbacks.success).not.toHaveBeenCalled()
+    // Two attempts (a refusal, a login, a replay), one answer.
+    expect(callbacks.success).toHaveBeenCalledTimes(1)
     expect(callbacks.fail).not.toHaveBeenCalled()
-    expect(callbacks.complete).not.toHaveBeenCalled()
+    expect(callbacks.complete).toHaveBeenCalledTimes(1)
   })
 
   it.each([undefined, null, 'https://a', {}, { url: '' }, { url: 7 }])('rejects %p with a typed INVALID_ARGUMENT error', async (input) => {

@@ -97,14 +97,15 @@ describe('AppSession', () => {
     expect(createAppSession(restart(), {}, () => now).token()).toBeUndefined()
   })
 
-  it('drops the token only if it is still the one a caller saw refused; logout drops any', () => {
+  it('drops the token only if it is still the one a caller saw refused (by version, so a token issued twice counts twice); logout drops any', () => {
     const { wx, storage } = phone()
     const session = createAppSession(wx)
-    session.take({ token: 'old' })
-    session.take({ token: 'new' })
-    session.drop('old')
-    expect(session.token()).toBe('new')
-    session.drop('new')
+    session.take({ token: 'same' })
+    const refused = session.version()
+    session.take({ token: 'same' })
+    session.drop(refused)
+    expect(session.token()).toBe('same')
+    session.drop(session.version())
     expect(session.token()).toBeUndefined()
     session.take({ token: 'any' })
     session.drop()
@@ -157,7 +158,7 @@ describe('AppSession', () => {
     first.take({ token: 'shared' })
     expect(second.headers()).toEqual({ 'X-Token': 'Bearer shared' })
     expect(elsewhere.token()).toBeUndefined()
-    second.drop('shared')
+    second.drop(first.version())
     expect(first.token()).toBeUndefined()
   })
 

@@ -7,7 +7,8 @@ import { World, runToQuiet, timed } from '../../simulator/world'
 
 export const POLICY: Policies = { rotation: 'always', expiredConsent: 'expired-key' }
 
-export function setup(loggedIn = true, extra: Partial<SessionGuardOptions<Reply>> = {}, policies: Policies = POLICY) {
+/** `extra` may be built from the world, for a wx or routes that wrap the model's. */
+export function setup(loggedIn = true, extra: Partial<SessionGuardOptions<Reply>> | ((world: World) => Partial<SessionGuardOptions<Reply>>) = {}, policies: Policies = POLICY) {
   const world = new World(policies, timed(LATENCIES), loggedIn)
   const guard = createSessionGuard<Reply>({
     wx: world.wx,
@@ -16,7 +17,7 @@ export function setup(loggedIn = true, extra: Partial<SessionGuardOptions<Reply>
     // The device's clock: tests may step it; the model keeps real time.
     clock: world.clock.device,
     timeout: 5000,
-    ...extra,
+    ...(typeof extra === 'function' ? extra(world) : extra),
   })
   return { world, guard }
 }
