@@ -52,6 +52,9 @@ export async function runRaceOverHttp(
     // Real time runs on under load: a scheduled world event can land in the middle of a re-tap.
     const disturbances: number[] = []
 
+    // Every tap under way, with when it settled: a forget that lands while a tap is on its way disturbs it.
+    const inFlight = new Map<TapResult, number | undefined>()
+
     const tap = (fault?: Fault): Promise<TapResult> => {
       serverKey = world.fake.lastExchangedKey ?? serverKey
       const consent = world.wechat.consent(`tap-${Date.now()}`)
@@ -63,7 +66,9 @@ export async function runRaceOverHttp(
         ok: false,
         status: 'pending',
       }
+      inFlight.set(result, undefined)
       return guard.getPhoneNumber(consent.detail).then((outcome) => {
+        inFlight.set(result, Date.now())
         result.ok = outcome.status === 'ok'
         result.status = outcome.status === 'ok' ? 'ok' : `${outcome.status}:${'reason' in outcome ? outcome.reason : ''}`
         return result
@@ -92,12 +97,22 @@ export async function runRaceOverHttp(
                 case 'page-show':
                   pending.push(guard.prepare())
                   break
-                case 'lose-key':
-                  disturbances.push(Date.now())
+                case 'lose-key': {
+                  const forgetAt = Date.now()
+                  disturbances.push(forgetAt)
                   serverKey = undefined
                   world.fake.lastExchangedKey = undefined
-                  pending.push(world.forget())
+                  // The delete is an HTTP call: under load it lands well after it was asked for, possibly after a
+                  // tap's recovery stored a fresh key, which it then deletes. Until it has landed the loss goes on.
+                  pending.push(
+                    world.forget().then(() => {
+                      const landedAt = Date.now()
+                      disturbances.push(landedAt)
+                      for (const [result, settledAt] of inFlight) if (result.at <= landedAt && (settledAt === undefined || settledAt >= forgetAt)) result.avoidable = false
+                    }),
+                  )
                   break
+                }
                 default:
                   disturbances.push(Date.now())
                   applyToWeChat(event, world.wechat)
