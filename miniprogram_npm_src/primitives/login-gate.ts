@@ -11,7 +11,7 @@ export type Release = () => void
  */
 export class LoginGate {
   private count = 0
-  private readonly waiters = new Set<() => void>()
+  private waiters = new Set<() => void>()
 
   constructor(private readonly timers: TimerQueue) {}
 
@@ -54,8 +54,8 @@ export class LoginGate {
 
   private wake(): void {
     if (this.waiters.size === 0) return
-    const ready = [...this.waiters]
-    this.waiters.clear()
-    for (const resolve of ready) resolve()
+    const ready = this.waiters
+    this.waiters = new Set()
+    ready.forEach((resolve) => resolve())
   }
 }

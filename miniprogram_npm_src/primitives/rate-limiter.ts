@@ -44,7 +44,7 @@ export class RateLimiter {
     this.busyUntil.push(until)
     clock.setTimeout(() => {
       this.busyUntil.splice(this.busyUntil.indexOf(until), 1)
-      for (const wake of this.sleepers) wake()
+      this.sleepers.forEach((wake) => wake())
     }, this.windowMs)
     return true
   }
