@@ -6,13 +6,14 @@
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, posix, relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
 const root = join(__dirname, '..')
 export const PACKAGE_DIR = 'miniprogram_npm/miniprogram-session-guard'
+const COMPILE_TIMEOUT_MS = 120_000
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
@@ -27,13 +28,27 @@ export function compiledPackage(options: { es6?: boolean } = {}): string {
   for (const file of filesUnder(join(root, 'miniprogram_dist')).sort()) hash.update(relative(root, file)).update(readFileSync(file))
   hash.update(readFileSync(join(root, 'scripts/compile-miniprogram.js')))
   const dir = join(tmpdir(), `session-guard-compiled-${es6 ? 'es5' : 'as-is'}-${hash.digest('hex').slice(0, 16)}`)
-  if (existsSync(join(dir, PACKAGE_DIR, 'index.js'))) return dir
-  const scratch = `${dir}.${process.pid}`
-  execFileSync(process.execPath, [join(root, 'scripts/compile-miniprogram.js'), scratch, ...(es6 ? [] : ['--es6=off'])], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 })
+  const done = () => existsSync(join(dir, PACKAGE_DIR, 'index.js'))
+  if (done()) return dir
+  // One compile per build even when several test workers ask at once: the first takes the lock, the
+  // others wait for its result (bounded, like every wait here).
+  const lock = `${dir}.lock`
+  let locked = false
   try {
-    renameSync(scratch, dir)
+    mkdirSync(lock)
+    locked = true
   } catch {
-    rmSync(scratch, { recursive: true, force: true }) // another worker got there first: same content
+    const until = Date.now() + COMPILE_TIMEOUT_MS
+    while (!done() && existsSync(lock) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+    if (done()) return dir
+  }
+  const scratch = `${dir}.${process.pid}`
+  try {
+    execFileSync(process.execPath, [join(root, 'scripts/compile-miniprogram.js'), scratch, ...(es6 ? [] : ['--es6=off'])], { stdio: ['ignore', 'ignore', 'inherit'], timeout: COMPILE_TIMEOUT_MS })
+    renameSync(scratch, dir)
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
+    if (locked) rmSync(lock, { recursive: true, force: true })
   }
   return dir
 }
