@@ -1,5 +1,6 @@
 import { SessionGuardError } from '../errors/errors'
 import type { WxLike, WxResponse } from '../wire/wx-api'
+import { isObject } from '../wire/is-object'
 
 /** What a server reply says about the app's session. */
 export interface SessionGrant {
@@ -86,7 +87,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
-  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !header || !key) {
+  if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !header || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   const state = off ? { tokenless: true } : shared(wx, key)
