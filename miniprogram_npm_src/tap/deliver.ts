@@ -139,21 +139,21 @@ export function phaseFailure(result: PhaseResult): { reason: 'LOGIN_FAILED' | 'T
  * A login phase that carried or preceded this data failed. Where the server may now lack the
  * current key, repair the session through the login route first, so the user's next tap works.
  */
-export async function afterFailedPhase<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>, result: PhaseResult): Promise<Outcome<R>> {
+export function afterFailedPhase<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>, result: PhaseResult): Promise<Outcome<R>> {
   const { reason, error } = phaseFailure(result)
   // A wx.login that timed out used up the deadline; anything else leaves time to repair.
   const repairable = !(reason === 'TIMEOUT' && result.kind === 'no-login')
-  if (repairable && (await reestablish(tap))) return retry(reason)
-  return failed(reason, error, result.kind === 'replied' ? result.reply : undefined)
+  return (repairable ? reestablish(tap) : Promise.resolve(false)).then((repaired) =>
+    repaired ? retry<R>(reason) : failed<R>(reason, error, result.kind === 'replied' ? result.reply : undefined),
+  )
 }
 
 /** Logs in again through the login route, so the next tap works. Resolves whether it did. */
-async function reestablish<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>): Promise<boolean> {
-  if (!tap.config.sendLogin) return false
+function reestablish<R>(tap: Pick<Tap<R>, 'session' | 'config' | 'deadline'>): Promise<boolean> {
+  if (!tap.config.sendLogin) return Promise.resolve(false)
   try {
-    const result = await tap.deadline.race(startPhase(tap.session, tap.config, 'login').current.done, 'session repair')
-    return established(result)
+    return tap.deadline.race(startPhase(tap.session, tap.config, 'login').current.done, 'session repair').then(established, () => false)
   } catch {
-    return false
+    return Promise.resolve(false)
   }
 }

@@ -5,9 +5,11 @@
  */
 import { compiledPackage, compiledSize, describeSize } from '../../scripts/compiled-package'
 
-// Package + babel helpers after WeChat's compiler, all files gzipped as one stream (issue 18: ≤ 8 KB).
-const SHIPPED_BUDGET = 9.25 * 1024
-const MAX_HELPERS = 2
+// Package + babel helpers after WeChat's compiler, all files gzipped as one stream: 8,859 B measured
+// (issue 18's target is ≤ 8 KB; tslib's __awaiter/__generator for the async functions left are ~600 B of it).
+const SHIPPED_BUDGET = 8.75 * 1024
+// None is pulled in now: no `typeof x === 'object'` (wire/is-object.ts), no class extending a built-in, no spread of iterables.
+const MAX_HELPERS = 0
 const TINY_HELPER = 300
 
 describe('the package after WeChat’s compiler (ES6→ES5 on, minify on)', () => {
