@@ -14,9 +14,9 @@ const root = join(__dirname, '..')
 const dist = (file: string) => join(root, 'miniprogram_dist', file)
 // ES5 (issue 18) costs bytes here — prototypes for classes, __awaiter/__generator for the async functions
 // left — and saves them in what WeChat's compiler ships (test/compiled/ holds that budget). Measured:
-// index.js 8,416 B, all shipped JS 8,941 B, after the tap's hot path became promise code.
-const INDEX_BUDGET = 8.3 * 1024
-const SHIPPED_JS_BUDGET = 8.8 * 1024
+// index.js 8,332 B, all shipped JS 8,857 B, after the tap's hot path became promise code.
+const INDEX_BUDGET = 8.25 * 1024
+const SHIPPED_JS_BUDGET = 8.75 * 1024
 const gzipped = (text: string) => gzipSync(text, { level: 9 }).length
 
 function shippedJs(dir = join(root, 'miniprogram_dist')): string[] {
