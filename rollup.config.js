@@ -1,5 +1,6 @@
-// Builds the two halves: the mini program package (one CommonJS file WeChat's JS engine can run, plus
-// typings) and the Node server companion (`miniprogram-session-guard/server`).
+// Builds the two halves: the mini program package (one ES5 CommonJS file WeChat's JS engine runs as is,
+// and WeChat's "将 JS 编译成 ES5" leaves alone: tsconfig.build.json targets ES5, async functions become
+// TypeScript's __awaiter/__generator from tslib, bundled once — no regenerator; plus typings) and the Node server companion (`miniprogram-session-guard/server`).
 const { copyFileSync, mkdirSync } = require('node:fs')
 const { dirname } = require('node:path')
 const typescript = require('@rollup/plugin-typescript')
@@ -19,7 +20,7 @@ const INTERNAL_MEMBERS = [
 
 const minify = () =>
   terser({
-    ecma: 2018,
+    ecma: 5,
     toplevel: true,
     compress: { passes: 3, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
     // builtins: names like race, emit or version are on terser's list of DOM properties, which it otherwise never renames.
@@ -45,7 +46,7 @@ module.exports = [
     output: { file: 'miniprogram_dist/index.js', format: 'cjs', exports: 'named', sourcemap: true },
     plugins: [
       typescript({ tsconfig: './tsconfig.build.json', outputToFilesystem: true }),
-      minify(),
+      ...(process.env.NO_MINIFY ? [] : [minify()]),
     ],
   },
   {
@@ -53,7 +54,7 @@ module.exports = [
     output: { file: 'miniprogram_dist/phone-number-button/index.js', format: 'cjs', sourcemap: false },
     plugins: [
       typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationDir: undefined, outDir: 'miniprogram_dist/phone-number-button' }),
-      minify(),
+      ...(process.env.NO_MINIFY ? [] : [minify()]),
       copyComponentFiles('phone-number-button'),
     ],
   },

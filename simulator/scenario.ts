@@ -123,8 +123,11 @@ export interface Run {
   steppedBack: boolean
 }
 
-export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>> = {}): SessionGuard<Reply> {
-  return createSessionGuard<Reply>({
+/** How a guard is made: the source's createSessionGuard, or the same function from a build of the package. */
+export type CreateGuard = typeof createSessionGuard
+
+export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>> = {}, create: CreateGuard = createSessionGuard): SessionGuard<Reply> {
+  return create<Reply>({
     wx: world.wx,
     send: world.network.send,
     sendLogin: world.network.sendLogin,
@@ -135,7 +138,7 @@ export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>
 }
 
 /** Schedules every step on the world's clock against the guard; the caller then runs the world. */
-export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[]): Run {
+export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[], create: CreateGuard = createSessionGuard): Run {
   const run: Run = { taps: [], holds: [], prepares: [], disturbances: [], faulty: false, suspendedMs: 0, leapt: false, steppedBack: false }
   let second: SessionGuard<Reply> | undefined
   steps.forEach((step, index) => {
@@ -239,7 +242,7 @@ export function playGuard(world: World, guard: SessionGuard<Reply>, steps: Step[
           break
         case 'second-guard-tap': {
           run.faulty = true
-          second = second || guardFor(world)
+          second = second || guardFor(world, {}, create)
           const consent = world.wechat.consent(`s${index}`, step.phoneCode)
           const record: TapRecord = { tag: `s${index}`, start: now, eligibleAtConsent: false }
           run.taps.push(record)

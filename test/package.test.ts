@@ -7,14 +7,16 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
+import { parse } from 'acorn'
 import { gzipSync } from 'node:zlib'
 
 const root = join(__dirname, '..')
 const dist = (file: string) => join(root, 'miniprogram_dist', file)
-// The issue's target was 6 KB; with the app session, phone-code path and boundaries merged it is 7.0 KB.
-// Held here so it cannot grow unnoticed; the next size work (property mangling) brings it back down.
-const INDEX_BUDGET = 7.25 * 1024
-const SHIPPED_JS_BUDGET = 8 * 1024
+// ES5 (issue 18) costs bytes here — prototypes for classes, __awaiter/__generator for the async functions
+// left — and saves them in what WeChat's compiler ships (test/compiled/ holds that budget). Measured:
+// index.js 8,332 B, all shipped JS 8,857 B, after the tap's hot path became promise code.
+const INDEX_BUDGET = 9.25 * 1024
+const SHIPPED_JS_BUDGET = 9.75 * 1024
 const gzipped = (text: string) => gzipSync(text, { level: 9 }).length
 
 function shippedJs(dir = join(root, 'miniprogram_dist')): string[] {
@@ -48,6 +50,19 @@ describe('the built package', () => {
   it('touches no global but wx, and the timers and Date every JS engine has', () => {
     for (const name of ['window', 'document', 'process', 'Buffer', 'global', 'globalThis', 'setImmediate', 'localStorage']) {
       expect(code).not.toMatch(new RegExp(`\\b${name}\\b`))
+    }
+  })
+
+  it('is ES5 syntax, so it runs as is where WeChat\'s ES6→ES5 switch is off (iOS 9 JavaScriptCore, Android X5)', () => {
+    for (const file of shippedJs()) expect(() => parse(readFileSync(file, 'utf8'), { ecmaVersion: 5 })).not.toThrow()
+  })
+
+  it('uses no built-in the oldest engines lack: no Proxy or Reflect, Symbol only where it is checked for first', () => {
+    // Promise, Map, Set and WeakMap exist there natively or through the core-js the base library carries.
+    for (const file of shippedJs()) {
+      const code = readFileSync(file, 'utf8')
+      expect(code).not.toMatch(/\b(Proxy|Reflect)\b/)
+      expect(code.replace(/"function"==typeof Symbol&&\(\w+\[Symbol\.iterator\]/g, '')).not.toMatch(/\bSymbol\b/)
     }
   })
 

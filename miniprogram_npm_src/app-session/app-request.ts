@@ -5,6 +5,7 @@ import { positiveMs } from '../primitives/finite'
 import type { TimerQueue } from '../primitives/timer-queue'
 import type { LoginOutcome } from '../wire/outcome'
 import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
+import { isObject } from '../wire/is-object'
 
 /** Logins whose new token was refused at once, within RELOGIN_PAUSE_MS, after which no request logs in again until the oldest is that old. */
 export const RELOGIN_LIMIT = 3
@@ -34,7 +35,7 @@ function checked(options: WxRequestOptions): WxRequestOptions {
   if (!(options && typeof options.url === 'string' && options.url)) throw invalid('url')
   const { header } = options
   // Its names and values are wx.request's to judge; the guard only spreads it.
-  if (header !== undefined && !(header && typeof header === 'object')) throw invalid('header')
+  if (header !== undefined && !isObject(header)) throw invalid('header')
   for (const name of ['success', 'fail', 'complete']) if (options[name] !== undefined && typeof options[name] !== 'function') throw invalid(name)
   positiveMs(options.timeout, 0, 'request:fail timeout')
   return options

@@ -2,6 +2,7 @@ import { SessionGuardError } from '../errors/errors'
 import { isFiniteNumber } from '../primitives/finite'
 import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
+import { isObject } from '../wire/is-object'
 
 /** What a server reply says about the app's session. */
 export interface SessionGrant {
@@ -109,7 +110,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
-  if (typeof given + typeof fromReply + typeof isExpired + typeof header + typeof key !== 'objectfunctionfunctionstringstring' || !HEADER_NAME.test(header) || !key) {
+  if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit)

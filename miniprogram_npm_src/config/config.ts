@@ -7,6 +7,7 @@ import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/protocol'
 import { wxPostJson, type WxLike } from '../wire/wx-api'
 import { dataReplyOf, replyOf } from './read-reply'
+import { isObject } from '../wire/is-object'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -33,15 +34,20 @@ export interface GuardConfig<R> {
 declare const wx: WxLike | undefined
 
 /** What each option must be when given; `fields` maps to non-empty strings, `clock` has now, setTimeout and clearTimeout. */
-const KINDS: Record<string, string> = { send: 'function', sendLogin: 'function', classify: 'function', onEvent: 'function', url: 'string', loginUrl: 'string', fields: 'object', clock: 'object' }
+const KINDS: Record<string, (value: unknown) => boolean> = {}
+const isFunction = (value: unknown) => typeof value === 'function'
+const isString = (value: unknown) => typeof value === 'string'
+for (const name of ['send', 'sendLogin', 'classify', 'onEvent']) KINDS[name] = isFunction
+KINDS.url = KINDS.loginUrl = isString
+KINDS.fields = KINDS.clock = isObject
 
 /** Every option is checked here, once, before any of it is used: a wrong type is a CONFIG error, never coerced. */
 function checkOptions(options: Record<string, unknown>): void {
   const bad = (name: string) => {
     throw new SessionGuardError('CONFIG', `options${name} is invalid`)
   }
-  if (!options || typeof options !== 'object') bad('')
-  for (const name in KINDS) if (options[name] !== undefined && (typeof options[name] !== KINDS[name] || !options[name])) bad('.' + name)
+  if (!isObject(options)) bad('')
+  for (const name in KINDS) if (options[name] !== undefined && (!KINDS[name](options[name]) || !options[name])) bad('.' + name)
   const { fields, clock } = options as { fields?: Record<string, unknown>; clock?: Record<string, unknown> }
   if (fields && Object.keys(fields).some((key) => !fields[key] || typeof fields[key] !== 'string')) bad('.fields')
   if (clock && ['now', 'setTimeout', 'clearTimeout'].some((name) => typeof clock[name] !== 'function')) bad('.clock')

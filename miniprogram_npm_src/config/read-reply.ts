@@ -2,6 +2,7 @@ import type { AppSession } from '../app-session/app-session'
 import { SessionGuardError } from '../errors/errors'
 import type { ReplyKind } from '../wire/protocol'
 import type { WxResponse } from '../wire/wx-api'
+import { isObject } from '../wire/is-object'
 
 /**
  * A body the server meant as its answer: one `classify` recognises, or the default failure shape
@@ -10,7 +11,7 @@ import type { WxResponse } from '../wire/wx-api'
  */
 export function isProtocolReply(body: unknown, classify: (reply: unknown) => ReplyKind): boolean {
   if (classify(body) !== 'failed') return true
-  const { ok, reason } = (body && typeof body === 'object' ? body : {}) as { ok?: unknown; reason?: unknown }
+  const { ok, reason } = (isObject(body) ? body : {}) as { ok?: unknown; reason?: unknown }
   return ok === false && typeof reason === 'string' && reason !== ''
 }
 

@@ -9,20 +9,35 @@ export type SessionGuardErrorCode =
   /** The server refused the app's session token on the data route (HTTP 401, or what `session.isExpired` says). */
   | 'SESSION_EXPIRED'
 
-export class SessionGuardError extends Error {
+export interface SessionGuardError extends Error {
   readonly code: SessionGuardErrorCode
   readonly cause?: unknown
   /** The message again, where wx's own failures keep theirs: code that reads `err.errMsg` works for both. */
   readonly errMsg: string
-
-  constructor(code: SessionGuardErrorCode, message: string, cause?: unknown) {
-    super(message)
-    this.name = 'SessionGuardError'
-    this.code = code
-    this.errMsg = message
-    if (cause !== undefined) this.cause = cause
-  }
 }
+
+export interface SessionGuardErrorConstructor {
+  new (code: SessionGuardErrorCode, message: string, cause?: unknown): SessionGuardError
+  readonly prototype: SessionGuardError
+}
+
+type Fields = { -readonly [K in keyof SessionGuardError]: SessionGuardError[K] }
+
+// An ES5 constructor rather than `class … extends Error`: ES5 cannot subclass a built-in, and the
+// wrapper a compiler adds for it (Reflect.construct, a Map of wrapped classes) would ship with the guard.
+export const SessionGuardError = function SessionGuardError(this: Fields, code: SessionGuardErrorCode, message: string, cause?: unknown) {
+  this.name = 'SessionGuardError'
+  this.message = message
+  this.code = code
+  this.errMsg = message
+  if (cause !== undefined) this.cause = cause
+  const { stack } = new Error(message)
+  if (stack !== undefined) this.stack = stack
+} as unknown as SessionGuardErrorConstructor
+
+;(SessionGuardError as { prototype: object }).prototype = Object.create(Error.prototype, {
+  constructor: { value: SessionGuardError, writable: true, configurable: true },
+})
 
 export function isGuardError(error: unknown, code?: SessionGuardErrorCode): error is SessionGuardError {
   return error instanceof SessionGuardError && (code === undefined || error.code === code)

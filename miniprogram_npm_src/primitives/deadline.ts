@@ -9,7 +9,7 @@ export const timeoutError = (what: string) => new SessionGuardError('TIMEOUT', `
  * however many steps it takes, and `finish()` removes it.
  */
 export class Deadline {
-  private readonly waiting = new Set<() => void>()
+  private waiting = new Set<() => void>()
   private cancel: Cancel | undefined
   private expired = false
 
@@ -59,8 +59,8 @@ export class Deadline {
   private expire(): void {
     this.expired = true
     this.cancel = undefined
-    const waiting = [...this.waiting]
-    this.waiting.clear()
-    for (const reject of waiting) reject()
+    const waiting = this.waiting
+    this.waiting = new Set()
+    waiting.forEach((reject) => reject())
   }
 }

@@ -11,7 +11,7 @@ export type Release = () => void
  */
 export class LoginGate {
   private count = 0
-  private readonly sleepers = new Set<() => void>()
+  private sleepers = new Set<() => void>()
 
   constructor(private readonly timers: TimerQueue) {}
 
@@ -55,8 +55,8 @@ export class LoginGate {
 
   private wake(): void {
     if (this.sleepers.size === 0) return
-    const ready = [...this.sleepers]
-    this.sleepers.clear()
-    for (const resolve of ready) resolve()
+    const ready = this.sleepers
+    this.sleepers = new Set()
+    ready.forEach((resolve) => resolve())
   }
 }

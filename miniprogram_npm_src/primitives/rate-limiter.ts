@@ -21,19 +21,32 @@ export class RateLimiter {
   ) {}
 
   /** Resolves when a call may go now; rejects with TIMEOUT at once if that is after `deadline`. */
-  async whenFree(deadline: Deadline): Promise<void> {
-    while (this.busyUntil.length >= this.limit) {
-      if (this.timers.clock.now() + this.delayBeforeNextCall(this.timers.clock.now()) > deadline.at) {
-        throw new SessionGuardError('TIMEOUT', 'rate limit: no slot before the deadline')
-      }
-      let wake!: () => void
-      const freed = new Promise<void>((resolve) => this.sleepers.add((wake = resolve)))
-      try {
-        await deadline.race(freed, 'rate limit')
-      } finally {
-        this.sleepers.delete(wake)
-      }
+  whenFree(deadline: Deadline): Promise<void> {
+    if (this.busyUntil.length < this.limit) return Promise.resolve()
+    if (this.timers.clock.now() + this.delayBeforeNextCall(this.timers.clock.now()) > deadline.at) {
+      return Promise.reject(new SessionGuardError('TIMEOUT', 'rate limit: no slot before the deadline'))
     }
+    let wake!: () => void
+    const freed = new Promise<void>((resolve) => this.sleepers.add((wake = resolve)))
+    let raced: Promise<void>
+    try {
+      raced = deadline.race(freed, 'rate limit')
+    } catch (error) {
+      // A deadline a caller made from a bad time: refused as a rejection, like every other answer here.
+      this.sleepers.delete(wake)
+      return Promise.reject(error)
+    }
+    // A slot freed; whether it is still free when this waiter runs is asked again.
+    return raced.then(
+      () => {
+        this.sleepers.delete(wake)
+        return this.whenFree(deadline)
+      },
+      (error: unknown) => {
+        this.sleepers.delete(wake)
+        throw error
+      },
+    )
   }
 
   /** Records a call now if the window has room. */
@@ -44,17 +57,14 @@ export class RateLimiter {
     this.busyUntil.push(until)
     clock.setTimeout(() => {
       this.busyUntil.splice(this.busyUntil.indexOf(until), 1)
-      for (const wake of this.sleepers) wake()
+      this.sleepers.forEach((wake) => wake())
     }, this.windowMs)
     return true
   }
 
   /** Waits for a slot, then calls `fn` in the tick that claims it. */
-  async run<T>(fn: () => T | Promise<T>, deadline: Deadline): Promise<T> {
-    for (;;) {
-      await this.whenFree(deadline)
-      if (this.tryClaim()) return fn()
-    }
+  run<T>(fn: () => T | Promise<T>, deadline: Deadline): Promise<T> {
+    return this.whenFree(deadline).then(() => (this.tryClaim() ? fn() : this.run(fn, deadline)))
   }
 
   /** An estimate of the wait for a slot: 0 when one is free now. */

@@ -64,10 +64,10 @@ export class TimerQueue {
     const now = this.clock.now()
     const due: Entry[] = []
     let next = Infinity
-    for (const entry of this.entries) {
+    this.entries.forEach((entry) => {
       if (entry.at <= now) due.push(entry)
       else if (entry.at < next) next = entry.at
-    }
+    })
     for (const entry of due) this.entries.delete(entry)
     if (next < Infinity) this.arm(next)
     for (const entry of due) entry.fn()

@@ -1,5 +1,6 @@
 import { normaliseBase64 } from './base64'
 import { SessionGuardError } from '../errors/errors'
+import { isObject } from './is-object'
 
 /** Open data sealed with the session_key (encryptedData + iv), before the guard adds code and flag. */
 export interface OpenData {
@@ -94,7 +95,7 @@ function sealedPart(d: Record<string, unknown>): ParsedDetail | { iv: string; en
  * WeChat's refusal with its errno.
  */
 export function parseDetail(detail: unknown): ParsedDetail {
-  if (!detail || typeof detail !== 'object') return invalid('expected the event detail object (e.detail)')
+  if (!isObject(detail)) return invalid('expected the event detail object (e.detail)')
   const d = detail as Record<string, unknown>
   const failure = failureOf(typeof d.errMsg === 'string' ? d.errMsg : '', errnoOf(d))
   if (failure) return failure

@@ -3,6 +3,7 @@
  * thread's payload plus the new-style phone code, and the reply shapes. The
  * server companion imports these same types.
  */
+import { isObject } from './is-object'
 
 /** '1': the client believes the server's stored key is current; '0': `code` is a fresh login code. */
 export type SessionKeyValidFlag = '0' | '1'
@@ -68,7 +69,7 @@ export const SERVER_REASONS = {
 } as const
 
 export function classifyDefaultReply(reply: unknown): ReplyKind {
-  if (!reply || typeof reply !== 'object') return 'failed'
+  if (!isObject(reply)) return 'failed'
   const { ok, reason } = reply as { ok?: unknown; reason?: unknown }
   if (ok === true) return 'ok'
   if (reason === SERVER_REASONS.SESSION_KEY_MISSING) return 'session-key-missing'

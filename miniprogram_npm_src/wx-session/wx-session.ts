@@ -100,21 +100,19 @@ export class WxSession {
   }
 
   /** Waits out a login in flight, then takes a hold in the same tick, so none can start until released. */
-  async holdAfterLogin(deadline: Deadline): Promise<Release> {
-    while (this.phase && this.phase.invoked) {
-      await deadline.race(this.phase.settled, 'login in flight')
-    }
-    return this.gate.hold()
+  holdAfterLogin(deadline: Deadline): Promise<Release> {
+    // Promise code rather than async: an async function costs a generator in the ES5 build.
+    if (!this.phase || !this.phase.invoked) return Promise.resolve(this.gate.hold())
+    return deadline.race(this.phase.settled, 'login in flight').then(() => this.holdAfterLogin(deadline))
   }
 
   /** Resolves in the tick a login may be invoked: no hold left, no wx.login awaiting its callback, a rate slot claimed. */
-  async claimLoginSlot(deadline: Deadline): Promise<void> {
-    for (;;) {
-      while (this.loginCallback) await deadline.race(this.loginCallback, 'earlier wx.login')
-      await this.gate.whenClear(deadline)
-      await this.limiter.whenFree(deadline)
-      if (!this.loginCallback && this.gate.holds === 0 && this.limiter.tryClaim()) return
-    }
+  claimLoginSlot(deadline: Deadline): Promise<void> {
+    if (this.loginCallback) return deadline.race(this.loginCallback, 'earlier wx.login').then(() => this.claimLoginSlot(deadline))
+    return this.gate
+      .whenClear(deadline)
+      .then(() => this.limiter.whenFree(deadline))
+      .then(() => (!this.loginCallback && this.gate.holds === 0 && this.limiter.tryClaim() ? undefined : this.claimLoginSlot(deadline)))
   }
 
   /** Counts `login` as in flight until its callback arrives or the cap passes. */
