@@ -52,7 +52,9 @@ async function eventually(condition: () => boolean | Promise<boolean>, ms: numbe
 
 /** Starts `npm run example:server` in its own process group, as a terminal would, and waits for its address. */
 async function start(): Promise<{ npm: ChildProcess; port: number; started: number[] }> {
-  const env = { ...process.env, PORT: '0', WX_APPID: '', WX_SECRET: '' }
+  // The simulated WeChat, by the explicit development switch: no credentials at all (empty ones are refused).
+  const { WX_APPID: _appId, WX_SECRET: _secret, ...inherited } = process.env
+  const env = { ...inherited, PORT: '0', SESSION_GUARD_DEV_WECHAT: '1' }
   const npm = spawn('npm', ['run', 'example:server'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   npm.stderr?.on('data', (chunk) => (output += chunk))
