@@ -7,7 +7,7 @@
 import { createDecipheriv } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import Redis from 'ioredis'
-import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, RedisStore, type SessionKeyStore } from '../server'
+import type { SessionKeyStore } from '../server'
 import { BENCH_APP_ID, BENCH_APP_SECRET, BENCH_SESSION_SECRET, sessionKeyOf } from './bench-load-users'
 
 export type ServerRole = 'bare' | 'companion-memory' | 'companion-redis'
@@ -18,6 +18,16 @@ export interface ServerEnv {
   BENCH_WECHAT_URL: string
   BENCH_REDIS_URL?: string
   BENCH_REDIS_PREFIX?: string
+  /** `dist`: the built server_dist/index.js, what users run; `source`: server/ through tsx. */
+  BENCH_FROM: 'dist' | 'source'
+}
+
+type Companion = typeof import('../server')
+
+/** A path in a variable: the type checker does not need server_dist to exist. */
+function loadCompanion(from: ServerEnv['BENCH_FROM']): Promise<Companion> {
+  const path = from === 'dist' ? '../server_dist/index.js' : '../server'
+  return import(path) as Promise<Companion>
 }
 
 /** What one would write by hand: read the body, parse it, decrypt with the user's key, answer JSON. */
@@ -46,7 +56,7 @@ function bareServer() {
   }
 }
 
-async function redisStore(env: ServerEnv): Promise<{ store: SessionKeyStore; close: () => void }> {
+async function redisStore(env: ServerEnv, { RedisStore }: Companion): Promise<{ store: SessionKeyStore; close: () => void }> {
   // No offline queue and a command timeout: a command is never replayed behind the companion's back.
   const client = new Redis(env.BENCH_REDIS_URL as string, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000, lazyConnect: true })
   await client.connect()
@@ -60,8 +70,10 @@ export async function runServerProcess(env: ServerEnv): Promise<void> {
   if (env.BENCH_ROLE === 'bare') {
     listener = bareServer()
   } else {
+    const companionModule = await loadCompanion(env.BENCH_FROM)
+    const { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore } = companionModule
     let store: SessionKeyStore = new MemoryStore()
-    if (env.BENCH_ROLE === 'companion-redis') ({ store, close: closeStore } = await redisStore(env))
+    if (env.BENCH_ROLE === 'companion-redis') ({ store, close: closeStore } = await redisStore(env, companionModule))
     const api = createWeChatApi({ appId: BENCH_APP_ID, appSecret: BENCH_APP_SECRET, baseUrl: env.BENCH_WECHAT_URL })
     const companion = createHttpHandler(createOpenDataHandler({ appId: BENCH_APP_ID, api, store }), { sessionSecret: BENCH_SESSION_SECRET })
     listener = (req, res) => void companion(req, res)

@@ -11,8 +11,12 @@
  *   traffic (15% login, 15% flag '0', 70% flag '1'), flag '1' only. Each phase stops at `--requests`
  *   or `--cap-ms`, whichever comes first. CPU per request is the server processes' process.cpuUsage().
  *
+ *   The companion measured is the built server_dist/index.js (what users run; `npm run bench:load`
+ *   builds it first); `--from=source` runs server/ through tsx instead (its keepNames wrapper costs
+ *   every named closure a defineProperty, so it reads slower than what ships).
  * Options: --clients=200 --requests=10000 --warmup=2000 --repeats=3 --processes=1,2 --cap-ms=30000
- *          --only=bare,companion-memory,companion-redis --cpu-prof=DIR (profiles the server processes)
+ *          --only=bare,companion-memory,companion-redis --from=dist|source
+ *          --cpu-prof=DIR (profiles the server processes, one sample per 200 µs)
  * It measures and prints; it asserts nothing.
  */
 import cluster, { type Worker } from 'node:cluster'
@@ -35,6 +39,7 @@ interface Options {
   capMs: number
   only: ServerRole[]
   cpuProf?: string
+  from: 'dist' | 'source'
 }
 
 function parseOptions(argv: string[]): Options {
@@ -47,6 +52,8 @@ function parseOptions(argv: string[]): Options {
   const roles: ServerRole[] = ['bare', 'companion-memory', 'companion-redis']
   const only = (named.get('only') || roles.join(',')).split(',') as ServerRole[]
   if (only.some((r) => !roles.includes(r))) throw new Error(`--only takes ${roles.join(',')}`)
+  const from = named.get('from') || 'dist'
+  if (from !== 'dist' && from !== 'source') throw new Error('--from takes dist or source')
   const processes = (named.get('processes') || '1,2').split(',').map(Number)
   if (processes.some((n) => !Number.isSafeInteger(n) || n <= 0 || n > 16)) throw new Error('--processes takes counts like 1,2')
   return {
@@ -58,6 +65,7 @@ function parseOptions(argv: string[]): Options {
     capMs: int('cap-ms', 30_000),
     only,
     cpuProf: named.get('cpu-prof') || undefined,
+    from,
   }
 }
 
@@ -107,9 +115,11 @@ interface Servers {
   stop(): Promise<void>
 }
 
-async function startServers(role: ServerRole, processes: number, env: Omit<ServerEnv, 'BENCH_ROLE' | 'BENCH_PORT'>, cpuProf?: string): Promise<Servers> {
+type SharedEnv = Omit<ServerEnv, 'BENCH_ROLE' | 'BENCH_PORT'>
+
+async function startServers(role: ServerRole, processes: number, env: SharedEnv, cpuProf?: string): Promise<Servers> {
   const port = await freePort()
-  if (cpuProf) cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${cpuProf}`] })
+  if (cpuProf) cluster.setupPrimary({ execArgv: [...process.execArgv, '--cpu-prof', '--cpu-prof-interval=200', `--cpu-prof-dir=${cpuProf}`] })
   const workers = Array.from({ length: processes }, () => cluster.fork({ ...env, BENCH_ROLE: role, BENCH_PORT: String(port) }))
   await Promise.all(
     workers.map(
@@ -282,7 +292,7 @@ const HEADER = `${'config'.padEnd(22)}${'phase'.padEnd(12)}${'req'.padStart(7)}$
 const line = (r: Row, spread = '') =>
   `${r.config.padEnd(22)}${r.phase.padEnd(12)}${String(r.requests).padStart(7)}${fmt(r.rps).padStart(8)}${fmt(r.p50, 1).padStart(8)}${fmt(r.p99, 1).padStart(8)}${fmt(r.max, 1).padStart(8)}${fmt(r.cpuUs, 1).padStart(12)}${String(r.failures).padStart(8)}${spread}`
 
-async function runConfig(role: ServerRole, processes: number, options: Options, env: Omit<ServerEnv, 'BENCH_ROLE' | 'BENCH_PORT'>): Promise<Row[]> {
+async function runConfig(role: ServerRole, processes: number, options: Options, env: SharedEnv): Promise<Row[]> {
   const config = `${role}×${processes}`
   const servers = await startServers(role, processes, { ...env, BENCH_REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}:` }, options.cpuProf)
   const agent = new Agent({ keepAlive: true, maxSockets: options.clients })
@@ -315,6 +325,8 @@ const median = (values: number[]) => {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
+  const dist = join(__dirname, '..', 'server_dist', 'index.js')
+  if (options.from === 'dist' && !existsSync(dist)) throw new Error('server_dist/index.js is not built: run `npm run build` (npm run bench:load does), or pass --from=source')
   const watchdog = setTimeout(() => {
     console.error('bench:load: stopped by its own 20-minute bound')
     process.exit(1)
@@ -323,8 +335,9 @@ async function main(): Promise<void> {
   const wechatUrl = await fake.start()
   const redis = options.only.includes('companion-redis') ? await startRedis() : undefined
   if (options.only.includes('companion-redis') && !redis) console.log('bench:load: redis-server is not on PATH — companion-redis (the multi-process runs) is skipped')
-  const env = { BENCH_WECHAT_URL: wechatUrl, BENCH_REDIS_URL: redis?.url }
+  const env: SharedEnv = { BENCH_WECHAT_URL: wechatUrl, BENCH_REDIS_URL: redis?.url, BENCH_FROM: options.from }
   console.log(`bench:load: ${options.clients} clients, ${options.requests} requests per phase (cap ${options.capMs} ms), ${options.repeats} repeats, processes ${options.processes.join(',')}, node ${process.version}`)
+  console.log(options.from === 'dist' ? `companion: the built ${dist}` : 'companion: server/ from source through tsx (reads slower than the build users run)')
   console.log(`store: companion-memory = MemoryStore in its one process; companion-redis = one redis-server on loopback${redis ? ` (${redis.url})` : ' (not run)'} shared by every process`)
   console.log(HEADER)
   const all: Row[] = []

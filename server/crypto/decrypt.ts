@@ -23,7 +23,7 @@ function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
   if (typeof value !== 'string' || value.length === 0) throw new ServerError('BAD_INPUT', `${field} must be a non-empty base64 string`)
   if (value.length > MAX_CIPHERTEXT_CHARS) throw new ServerError('BAD_INPUT', `${field} is too long`)
   // Repair first: a '+' at either end became a space too, and trimming would drop it.
-  const repaired = value.replace(/ /g, '+').trim()
+  const repaired = (value.includes(' ') ? value.replace(/ /g, '+') : value).trim()
   if (!BASE64.test(repaired) || repaired.length % 4 !== 0) throw new ServerError('BAD_INPUT', `${field} is not base64`)
   const decoded = Buffer.from(repaired, 'base64')
   if (bytes !== undefined && decoded.length !== bytes) throw new ServerError('BAD_INPUT', `${field} must decode to ${bytes} bytes`)

@@ -57,7 +57,10 @@ export function createHttpCore(handler: OpenDataHandler, options: HttpAdapterOpt
       }
     }
     try {
-      return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ ...result.reply, ...fields }) }
+      // A plain reply without login fields is written as it is: no copy of the open data on every flag-'1' request.
+      const asIs = !result.exchanged && Object.getPrototypeOf(result.reply) === Object.prototype
+      const body = JSON.stringify(asIs ? result.reply : { ...result.reply, ...fields })
+      return { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body }
     } catch (error) {
       report(error, { stage: 'reply', openid: result.openid })
       return answer(500, { ok: false, reason: 'INTERNAL' })

@@ -17,7 +17,8 @@ function bench(args: string[]): Promise<{ code: number | null; output: string }>
 }
 
 it('runs every configuration and phase with 4 clients and 40 requests, and prints the summary', async () => {
-  const { code, output } = await bench(['--clients=4', '--requests=40', '--warmup=8', '--repeats=1', '--processes=1,2'])
+  // From source: the test needs no build (npm run bench:load measures the built server_dist).
+  const { code, output } = await bench(['--clients=4', '--requests=40', '--warmup=8', '--repeats=1', '--processes=1,2', '--from=source'])
   expect([code, output]).toEqual([0, expect.any(String)])
   const summary = output.slice(output.indexOf('medians of 1 repeat'))
   const rows = summary.split('\n').filter((line) => /^(bare|companion)/.test(line))
