@@ -85,32 +85,46 @@ export function createAppRequest(
       .finally(() => bound.finish())
   }
 
-  async function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
+  // Promise code rather than async functions: compiled to ES5 an async function is a generator state
+  // machine (tslib's __awaiter/__generator). Each step runs in the same tick as it did when this was async.
+  function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
+    try {
+      return attemptOnce(options, deadline)
+    } catch (error) {
+      // As an async function did: a throw becomes the call's rejection, so its deadline is still finished.
+      return Promise.reject(error)
+    }
+  }
+
+  function attemptOnce(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
     const route = options.url.split('?')[0]
     // At most one login per call (undefined: none yet), before sending when there is no token or after a refusal.
     let loggedIn: boolean | undefined
-    const relogin = async () => {
-      if (loggedIn === undefined && !paused(session.version(), route)) loggedIn = (await login(deadline)).status === 'ok'
-    }
+    const relogin = (): Promise<void> =>
+      loggedIn === undefined && !paused(session.version(), route)
+        ? login(deadline).then((outcome) => {
+            loggedIn = outcome.status === 'ok'
+          })
+        : Promise.resolve()
     const strike = (sent: Sent) => {
       if (loggedIn && session.expired(sent.res) && session.version() === sent.version) strikes.push({ version: sent.version, route, at: timers.clock.now() })
       return sent.res
     }
-    if (session.missing()) await relogin()
-    const first = await send(options)
-    if (!session.expired(first.res)) return first.res
-    // A newer token (or none) since this request went: the refusal was not about the current one.
-    const changed = session.version() !== first.version
-    if (!changed) {
-      if (loggedIn) return strike(first)
-      if (paused(first.version, route)) return first.res
-      // Only the first request to see this token refused drops it; the others find it gone or replaced.
-      session.drop(first.version)
+    const afterFirst = (first: Sent): WxResponse | Promise<WxResponse> => {
+      if (!session.expired(first.res)) return first.res
+      // A newer token (or none) since this request went: the refusal was not about the current one.
+      const changed = session.version() !== first.version
+      if (!changed) {
+        if (loggedIn) return strike(first)
+        if (paused(first.version, route)) return first.res
+        // Only the first request to see this token refused drops it; the others find it gone or replaced.
+        session.drop(first.version)
+      }
+      // Replayed once: after this call's successful login, or with a token that came since; never in a loop.
+      const replay = () => (loggedIn || (changed && session.token()) ? send(options).then(strike) : first.res)
+      return session.missing() ? relogin().then(replay) : replay()
     }
-    if (session.missing()) await relogin()
-    // Replayed once: after this call's successful login, or with a token that came since; never in a loop.
-    if (!(loggedIn || (changed && session.token()))) return first.res
-    return strike(await send(options))
+    return (session.missing() ? relogin().then(() => send(options)) : send(options)).then(afterFirst)
   }
 
   return (options) => {

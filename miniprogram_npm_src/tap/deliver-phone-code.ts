@@ -33,39 +33,48 @@ function settled<R>(kind: ReplyKind, reply: unknown): Outcome<R> {
  * whose number it is: a login is harmless here. That login is the shared one, so it still waits for
  * other taps' decrypts and the rate budget; a token another caller's login brought meanwhile is used instead.
  */
-export async function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome<R>> {
+export function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome<R>> {
+  // Promise code rather than an async function (see deliver.ts): the loop is a chain of rounds.
+  try {
+    return round(tap, null).catch((error: unknown) => failure<R>(error))
+  } catch (error) {
+    return Promise.resolve(failure<R>(error))
+  }
+}
+
+const failure = <R>(error: unknown): Outcome<R> => failed(reasonOf(error), error)
+
+/** One round; `tried` is the token last tried with flag '1' (null: none yet): each token is tried once. */
+function round<R>(tap: PhoneCodeTap<R>, tried: string | undefined | null): Promise<Outcome<R>> {
   const { session, config, deadline } = tap
   const { app } = config
-  // The token last tried with flag '1' (null: none yet); each token is tried once.
-  let tried: string | undefined | null = null
-  try {
-    for (;;) {
-      const token = app.token()
-      if (token !== tried && (token || (!app.missing() && session.established && !session.needsLogin))) {
-        tried = token
-        const reply = await sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline).catch((error: unknown) => {
-          if (isGuardError(error, 'SESSION_EXPIRED')) return REFUSED
-          throw error
-        })
-        const kind = reply === REFUSED ? 'session-key-missing' : config.classify(reply)
-        if (config.emit && reply !== REFUSED) config.emit({ type: 'reply', carriesCode: false, kind })
-        // The server no longer knows or accepts the token: it redeemed nothing, so a login code in this same tap serves.
-        if (kind !== 'session-key-missing') return settled(kind, reply)
-      }
-      const { current, own } = startPhase(session, config, { data: tap.data, send: tap.send })
-      if (!own) {
-        // Someone else's login took that code: wait until its phase is over (its reply may bring a
-        // token), then go again. The phase outlives its answer while its request may still land, so
-        // waiting for the answer alone would spin; each round waits for one phase, the deadline bounds all.
-        await deadline.race(current.settled, 'login in flight')
-        continue
-      }
-      const result = await deadline.race(current.done, 'login')
-      if (result.kind === 'replied' && result.replyKind === 'ok') return { status: 'ok', reply: result.reply as R }
-      // Any other answer does not prove the server stored the login code's key: repair, then `retry`.
-      return await afterFailedPhase(tap, result)
-    }
-  } catch (error) {
-    return failed(reasonOf(error), error)
+  const token = app.token()
+  if (token === tried || !(token || (!app.missing() && session.established && !session.needsLogin))) return withLogin(tap, tried)
+  return sendPayload(config, tap.send, payloadOf(tap.data, '', '1'), deadline)
+    .catch((error: unknown) => {
+      if (isGuardError(error, 'SESSION_EXPIRED')) return REFUSED
+      throw error
+    })
+    .then((reply) => {
+      const kind = reply === REFUSED ? 'session-key-missing' : config.classify(reply)
+      if (config.emit && reply !== REFUSED) config.emit({ type: 'reply', carriesCode: false, kind })
+      // The server no longer knows or accepts the token: it redeemed nothing, so a login code in this same tap serves.
+      return kind !== 'session-key-missing' ? settled<R>(kind, reply) : withLogin(tap, token)
+    })
+}
+
+function withLogin<R>(tap: PhoneCodeTap<R>, tried: string | undefined | null): Promise<Outcome<R>> {
+  const { current, own } = startPhase(tap.session, tap.config, { data: tap.data, send: tap.send })
+  if (!own) {
+    // Someone else's login took that code: wait until its phase is over (its reply may bring a
+    // token), then go again. The phase outlives its answer while its request may still land, so
+    // waiting for the answer alone would spin; each round waits for one phase, the deadline bounds all.
+    return tap.deadline.race(current.settled, 'login in flight').then(() => round(tap, tried))
   }
+  return tap.deadline.race(current.done, 'login').then((result): Outcome<R> | Promise<Outcome<R>> =>
+    result.kind === 'replied' && result.replyKind === 'ok'
+      ? { status: 'ok', reply: result.reply as R }
+      : // Any other answer does not prove the server stored the login code's key: repair, then `retry`.
+        afterFailedPhase(tap, result),
+  )
 }

@@ -57,24 +57,35 @@ export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route:
   return { current, own: true }
 }
 
-async function runPhase<R>(
+// Promise code rather than async functions: compiled to ES5 an async function is a generator state
+// machine (tslib's __awaiter/__generator) that every login would pay for. Each function takes its
+// first step in the same tick, and turns a synchronous throw into a rejection, as an async one did.
+
+function runPhase<R>(
   session: WxSession,
   config: GuardConfig<R>,
   current: Phase,
   route: Route<R>,
   request: { settled?: Promise<unknown> },
 ): Promise<PhaseResult> {
-  let code: string
-  try {
-    code = await invokeLogin(session, config, current)
-  } catch (error) {
-    return { kind: 'no-login', error }
-  }
-  // From here the code must travel in exactly one request, whether or not
-  // the caller that asked for it is still waiting.
+  return invokeLogin(session, config, current).then(
+    (code) => sendCode(session, config, current, route, request, code),
+    (error: unknown): PhaseResult => ({ kind: 'no-login', error }),
+  )
+}
+
+/** From here the code must travel in exactly one request, whether or not the caller that asked for it is still waiting. */
+function sendCode<R>(
+  session: WxSession,
+  config: GuardConfig<R>,
+  current: Phase,
+  route: Route<R>,
+  request: { settled?: Promise<unknown> },
+  code: string,
+): Promise<PhaseResult> {
   const deadline = Deadline.after(config.timeout, session.timers)
+  let reply: Promise<unknown>
   try {
-    let reply: unknown
     if (route === 'login') {
       if (config.emit) config.emit({ type: 'send-login' })
       const sendLogin = config.sendLogin as (code: string) => Promise<unknown>
@@ -85,42 +96,58 @@ async function runPhase<R>(
       sent.then((value) => {
         if (config.classify(value) === 'ok' && session.phase === current) config.app.take(value, true)
       }, () => undefined)
-      reply = await deadline.race(sent, 'login request')
+      reply = deadline.race(sent, 'login request')
     } else {
       let settled!: () => void
       request.settled = new Promise<void>((resolve) => (settled = resolve))
-      reply = await sendPayload(config, route.send, payloadOf(route.data, code, '0'), deadline, () => settled())
+      reply = sendPayload(config, route.send, payloadOf(route.data, code, '0'), deadline, () => settled())
     }
-    const replyKind = config.classify(reply)
-    if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
-    return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply }
   } catch (error) {
-    return { kind: 'lost', error }
-  } finally {
-    deadline.finish()
+    reply = Promise.reject(error)
   }
+  return reply
+    .then((value): PhaseResult => {
+      const replyKind = config.classify(value)
+      if (config.emit) config.emit({ type: 'reply', carriesCode: true, kind: replyKind })
+      return { kind: 'replied', route: route === 'login' ? 'login' : 'data', replyKind, reply: value }
+    })
+    .catch((error: unknown): PhaseResult => ({ kind: 'lost', error }))
+    .finally(() => deadline.finish())
 }
 
 /** wx.login, invoked only when no hold is left, no other wx.login awaits its callback, and the rate limit has room. */
-async function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
-  const deadline = Deadline.after(config.timeout, session.timers)
+function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
+  let deadline: Deadline
+  let claimed: Promise<void>
   try {
-    await session.claimLoginSlot(deadline)
-    current.invoked = true
-    session.logins++
-    const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
-    session.trackLoginCallback(login)
-    const code = await deadline.race(login, 'wx.login').catch((error: unknown) => {
-      // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
-      login.then(() => (session.needsLogin = true), () => undefined)
+    deadline = Deadline.after(config.timeout, session.timers)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  try {
+    claimed = session.claimLoginSlot(deadline)
+  } catch (error) {
+    claimed = Promise.reject(error)
+  }
+  return claimed
+    .then(() => {
+      current.invoked = true
+      session.logins++
+      const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
+      session.trackLoginCallback(login)
+      return deadline.race(login, 'wx.login').catch((error: unknown) => {
+        // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
+        login.then(() => (session.needsLogin = true), () => undefined)
+        throw error
+      })
+    })
+    .then((code) => {
+      if (config.emit) config.emit({ type: 'login', ok: true, logins: session.logins })
+      return code
+    })
+    .catch((error: unknown) => {
+      if (current.invoked && config.emit) config.emit({ type: 'login', ok: false, logins: session.logins })
       throw error
     })
-    if (config.emit) config.emit({ type: 'login', ok: true, logins: session.logins })
-    return code
-  } catch (error) {
-    if (current.invoked && config.emit) config.emit({ type: 'login', ok: false, logins: session.logins })
-    throw error
-  } finally {
-    deadline.finish()
-  }
+    .finally(() => deadline.finish())
 }
