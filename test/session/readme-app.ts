@@ -7,7 +7,7 @@
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import ts from 'typescript'
-import type { realWorld } from '../component/harness'
+import { until, type realWorld } from '../component/harness'
 import { sample } from '../docs/doc-pages'
 import { httpRequest, type Sent } from './session-companion'
 
@@ -67,4 +67,23 @@ export function bootReadmeApp(world: ReturnType<typeof realWorld>, backendUrl: s
   rendered.attach(document.createElement('parent-wrapper'))
   const logins = () => world.wechat.calls.filter((c) => c.api === 'login').length
   return { world, sent, device, app, page: rendered, logins, text: () => rendered.dom?.textContent || '' }
+}
+
+/** Five quick taps on the page's phone button, each with the user's consent: the outcomes' statuses, once all settled. */
+export async function tapFiveTimes({ app, page, world }: ReturnType<typeof bootReadmeApp>): Promise<string[]> {
+  const outcomes: Promise<{ status: string }>[] = []
+  const guard = app.sessionGuard
+  const getPhoneNumber = guard.getPhoneNumber.bind(guard)
+  guard.getPhoneNumber = (detail) => {
+    const outcome = getPhoneNumber(detail)
+    outcomes.push(outcome)
+    return outcome
+  }
+  const button = page.querySelector('.get-phone')
+  for (let i = 0; i < 5; i++) {
+    button?.dispatchEvent('tap')
+    button?.dispatchEvent('getphonenumber', { detail: world.wechat.consent(`tap-${i}`).detail })
+  }
+  await until(() => outcomes.length === 5, 10000)
+  return (await Promise.all(outcomes)).map((o) => o.status)
 }
