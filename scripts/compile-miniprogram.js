@@ -4,7 +4,7 @@
 // uses phone-number-button), npm-built with miniprogram-ci's packNpmManually ("构建 npm"), then compiled
 // by miniprogram-ci's getCompiledResult — WeChat's own compiler — with the devtools' defaults: "将 JS
 // 编译成 ES5" on and minify on. Writes the compiled code package to <outDir> in its own layout
-// (miniprogram_npm/…, @babel/runtime/helpers/…), with bare-client.js, the bench's yardstick. Offline: the project's attributes are stubbed, so no
+// (miniprogram_npm/…, @babel/runtime/helpers/…), with bench-clients.js, the bench's yardsticks. Offline: the project's attributes are stubbed, so no
 // appid, key or network is needed (only a white-list fetch fails, harmlessly).
 //
 // It exits by itself: miniprogram-ci leaves handles open that would keep the process alive for minutes.
@@ -18,16 +18,8 @@ const APP_JS = `const { createSessionGuard } = require('miniprogram-session-guar
 App({ sessionGuard: createSessionGuard({ send: (payload) => new Promise((resolve) => wx.request({ url: 'https://example.com/phone', method: 'POST', data: payload, success: (r) => resolve(r.data) })) }) })
 `
 
-// The bench's yardstick: the least a client can do per tap (checkSession, then send with flag '1'),
-// compiled the same way as the guard.
-const BARE_CLIENT_JS = `module.exports = function bareTap(wx, send, detail) {
-  return new Promise((resolve) => {
-    wx.checkSession({
-      success: () => resolve(send({ code: '', sessionKeyValidFlag: '1', iv: detail.iv, encryptedData: detail.encryptedData })),
-    })
-  })
-}
-`
+// The bench's yardsticks (scripts/bench-clients.js), compiled the same way as the guard.
+const BENCH_CLIENTS = join(__dirname, 'bench-clients.js')
 
 function writeProject(dir, { es6, minify }) {
   const write = (file, text) => {
@@ -39,7 +31,7 @@ function writeProject(dir, { es6, minify }) {
   cpSync(join(root, 'miniprogram_dist'), join(installed, 'miniprogram_dist'), { recursive: true })
   copyFileSync(join(root, 'package.json'), join(installed, 'package.json'))
   write('app.js', APP_JS)
-  write('bare-client.js', BARE_CLIENT_JS)
+  copyFileSync(BENCH_CLIENTS, join(dir, 'bench-clients.js'))
   write('app.json', { pages: ['pages/index/index'] })
   write('pages/index/index.js', 'Component({ methods: { onResult(e) { console.log(e.detail.status) } } })\n')
   write('pages/index/index.json', { usingComponents: { 'phone-number-button': 'miniprogram-session-guard/phone-number-button/index' } })

@@ -26,7 +26,7 @@ export function compiledPackage(options: { es6?: boolean } = {}): string {
   const es6 = options.es6 !== false
   const hash = createHash('sha256')
   for (const file of filesUnder(join(root, 'miniprogram_dist')).sort()) hash.update(relative(root, file)).update(readFileSync(file))
-  hash.update(readFileSync(join(root, 'scripts/compile-miniprogram.js')))
+  for (const script of ['compile-miniprogram.js', 'bench-clients.js']) hash.update(readFileSync(join(root, 'scripts', script)))
   const dir = join(tmpdir(), `session-guard-compiled-${es6 ? 'es5' : 'as-is'}-${hash.digest('hex').slice(0, 16)}`)
   const done = () => existsSync(join(dir, PACKAGE_DIR, 'index.js'))
   if (done()) return dir

@@ -15,8 +15,8 @@ const dist = (file: string) => join(root, 'miniprogram_dist', file)
 // ES5 (issue 18) costs bytes here — prototypes for classes — and saves them in what WeChat's compiler
 // ships (test/compiled/ holds that budget). Measured: index.js 8,291 B, all shipped JS 8,816 B, with no
 // async function left (promise code throughout, so no generator helper).
-const INDEX_BUDGET = 8600
-const SHIPPED_JS_BUDGET = 9100
+const INDEX_BUDGET = 8300
+const SHIPPED_JS_BUDGET = 8800
 const gzipped = (text: string) => gzipSync(text, { level: 9 }).length
 
 function shippedJs(dir = join(root, 'miniprogram_dist')): string[] {

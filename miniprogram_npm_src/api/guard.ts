@@ -59,7 +59,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
         login: phase ? (phase.invoked ? 'in-flight' : 'waiting') : 'idle',
         needsLogin: session.needsLogin,
         logins: session.logins,
-        waiters: session.waiters,
+        waiters: session.waiters(),
       }
     },
   }

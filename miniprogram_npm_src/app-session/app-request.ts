@@ -19,7 +19,7 @@ type Strike = { version: number; route: string; at: number; usable?: boolean }
 
 type Callbacks = { success?: (res: WxResponse) => void; fail?: (error: unknown) => void; complete?: (result: unknown) => void }
 
-const invalid = (name: string) => new SessionGuardError('INVALID_ARGUMENT', `request:fail invalid ${name}`)
+const invalid = (name: string) => new SessionGuardError('INVALID_ARGUMENT', 'request:fail invalid ' + name)
 
 /** wx.request's callbacks get the final answer once; one that throws changes nothing. */
 function call(fn: unknown, value: unknown): void {

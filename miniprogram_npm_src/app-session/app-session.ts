@@ -130,7 +130,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     version: () => state.version,
     headers() {
       const token = session.token()
-      return token ? { [header]: `Bearer ${token}` } : {}
+      return token ? { [header]: 'Bearer ' + token } : {}
     },
     missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {

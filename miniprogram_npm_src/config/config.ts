@@ -44,7 +44,7 @@ KINDS.fields = KINDS.clock = isObject
 /** Every option is checked here, once, before any of it is used: a wrong type is a CONFIG error, never coerced. */
 function checkOptions(options: Record<string, unknown>): void {
   const bad = (name: string) => {
-    throw new SessionGuardError('CONFIG', `options${name} is invalid`)
+    throw new SessionGuardError('CONFIG', 'options' + name + ' is invalid')
   }
   if (!isObject(options)) bad('')
   for (const name in KINDS) if (options[name] !== undefined && (!KINDS[name](options[name]) || !options[name])) bad('.' + name)

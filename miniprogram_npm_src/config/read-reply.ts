@@ -22,7 +22,7 @@ export function isProtocolReply(body: unknown, classify: (reply: unknown) => Rep
 export function replyOf(res: WxResponse, classify: (reply: unknown) => ReplyKind): unknown {
   if (res.statusCode < 400) return res.data
   if (classify(res.data) !== 'ok' && isProtocolReply(res.data, classify)) return res.data
-  throw new SessionGuardError('NETWORK', `HTTP ${res.statusCode}`, res)
+  throw new SessionGuardError('NETWORK', 'HTTP ' + res.statusCode, res)
 }
 
 /**
@@ -32,7 +32,7 @@ export function replyOf(res: WxResponse, classify: (reply: unknown) => ReplyKind
 export function dataReplyOf(res: WxResponse, sentVersion: number, app: AppSession, classify: (reply: unknown) => ReplyKind): unknown {
   if (app.expired(res)) {
     app.drop(sentVersion)
-    throw new SessionGuardError('SESSION_EXPIRED', `HTTP ${res.statusCode}: the session token was refused`, res)
+    throw new SessionGuardError('SESSION_EXPIRED', 'HTTP ' + res.statusCode + ': the session token was refused', res)
   }
   return replyOf(res, classify)
 }

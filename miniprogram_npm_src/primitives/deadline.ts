@@ -2,14 +2,15 @@ import { SessionGuardError } from '../errors/errors'
 import { finite } from './finite'
 import type { Cancel, TimerQueue } from './timer-queue'
 
-export const timeoutError = (what: string) => new SessionGuardError('TIMEOUT', `${what} timed out`)
+export const timeoutError = (what: string) => new SessionGuardError('TIMEOUT', what + ' timed out')
 
 /**
  * One call's bound: every step of the call races the same deadline, so a call arms one timer
  * however many steps it takes, and `finish()` removes it.
  */
 export class Deadline {
-  private waiting = new Set<() => void>()
+  // A step that settled stays listed: rejecting a settled promise does nothing, and the list goes with the deadline.
+  private waiting: Array<() => void> = []
   private cancel: Cancel | undefined
   private expired = false
 
@@ -35,18 +36,8 @@ export class Deadline {
     }
     if (!this.cancel) this.cancel = this.timers.at(this.at, () => this.expire())
     return new Promise<T>((resolve, reject) => {
-      const onExpire = () => reject(timeoutError(what))
-      this.waiting.add(onExpire)
-      work.then(
-        (value) => {
-          this.waiting.delete(onExpire)
-          resolve(value)
-        },
-        (error: unknown) => {
-          this.waiting.delete(onExpire)
-          reject(error)
-        },
-      )
+      this.waiting.push(() => reject(timeoutError(what)))
+      work.then(resolve, reject)
     })
   }
 
@@ -60,7 +51,7 @@ export class Deadline {
     this.expired = true
     this.cancel = undefined
     const waiting = this.waiting
-    this.waiting = new Set()
-    waiting.forEach((reject) => reject())
+    this.waiting = []
+    for (const reject of waiting) reject()
   }
 }

@@ -8,7 +8,7 @@ export const isFiniteNumber = (value: unknown): value is number => typeof value 
 
 /** `value` unchanged if it is a finite number from `min` to `max`; a typed error otherwise, never a coercion. */
 export function finite(value: unknown, name: string, min = -Infinity, max = Infinity, code: SessionGuardErrorCode = 'INVALID_ARGUMENT'): number {
-  if (!isFiniteNumber(value) || value < min || value > max) throw new SessionGuardError(code, `${name} must be a number from ${min} to ${max}`)
+  if (!isFiniteNumber(value) || value < min || value > max) throw new SessionGuardError(code, name + ' must be a number from ' + min + ' to ' + max)
   return value
 }
 

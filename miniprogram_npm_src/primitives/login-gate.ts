@@ -10,7 +10,8 @@ export type Release = () => void
  * its bound, so a lost callback cannot block logins forever.
  */
 export class LoginGate {
-  private count = 0
+  /** Holds not yet released. */
+  holds = 0
   private sleepers = new Set<() => void>()
 
   constructor(private readonly timers: TimerQueue) {}
@@ -22,18 +23,18 @@ export class LoginGate {
       if (released) return
       released = true
       if (cancel) cancel()
-      this.count--
-      if (this.count === 0) this.wake()
+      this.holds--
+      if (this.holds === 0) this.wake()
     }
     // The cap is armed (and `maxMs` checked by the timer queue) before the hold counts.
     const cancel = maxMs === undefined ? undefined : this.timers.after(maxMs, release)
-    this.count++
+    this.holds++
     return release
   }
 
   /** Resolves once no hold is left; rejects with TIMEOUT when `deadline` passes first. */
   whenClear(deadline: Deadline): Promise<void> {
-    if (this.count === 0) return Promise.resolve()
+    if (this.holds === 0) return Promise.resolve()
     let waiter!: () => void
     const clear = new Promise<void>((resolve) => {
       waiter = resolve
@@ -45,11 +46,7 @@ export class LoginGate {
     })
   }
 
-  get holds(): number {
-    return this.count
-  }
-
-  get waiting(): number {
+  waiting(): number {
     return this.sleepers.size
   }
 

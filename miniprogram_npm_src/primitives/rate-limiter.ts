@@ -73,7 +73,7 @@ export class RateLimiter {
     return Math.max(1, Math.min(...this.busyUntil) - now)
   }
 
-  get waiting(): number {
+  waiting(): number {
     return this.sleepers.size
   }
 }

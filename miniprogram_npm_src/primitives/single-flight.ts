@@ -18,12 +18,7 @@ export class SingleFlight<K, V> {
     return { value, shared: false }
   }
 
-  /** Drops the entry so the next `do` starts afresh; callers already sharing it keep it. */
-  forget(key: K): void {
-    this.pending.delete(key)
-  }
-
-  get size(): number {
+  size(): number {
     return this.pending.size
   }
 }

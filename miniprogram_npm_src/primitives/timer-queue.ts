@@ -40,7 +40,7 @@ export class TimerQueue {
     return () => this.clock.clearTimeout(handle)
   }
 
-  get size(): number {
+  size(): number {
     return this.entries.size
   }
 

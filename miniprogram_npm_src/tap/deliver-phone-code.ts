@@ -3,7 +3,7 @@ import type { Deadline } from '../primitives/deadline'
 import { afterFailedPhase } from './deliver'
 import { isGuardError } from '../errors/errors'
 import type { PhoneCodeData } from '../wire/detail'
-import { reasonOf, startPhase } from '../wx-session/login-phase'
+import { failure, startPhase } from '../wx-session/login-phase'
 import { failed, type Outcome } from '../wire/outcome'
 import type { ReplyKind } from '../wire/protocol'
 import { payloadOf, sendPayload } from '../wx-session/send-payload'
@@ -36,13 +36,11 @@ function settled<R>(kind: ReplyKind, reply: unknown): Outcome<R> {
 export function deliverPhoneCode<R>(tap: PhoneCodeTap<R>): Promise<Outcome<R>> {
   // Promise code rather than an async function (see deliver.ts): the loop is a chain of rounds.
   try {
-    return round(tap, null).catch((error: unknown) => failure<R>(error))
+    return round(tap, null).catch((error: unknown) => failure(error))
   } catch (error) {
-    return Promise.resolve(failure<R>(error))
+    return Promise.resolve(failure(error))
   }
 }
-
-const failure = <R>(error: unknown): Outcome<R> => failed(reasonOf(error), error)
 
 /** One round; `tried` is the token last tried with flag '1' (null: none yet): each token is tried once. */
 function round<R>(tap: PhoneCodeTap<R>, tried: string | undefined | null): Promise<Outcome<R>> {

@@ -13,7 +13,7 @@ import type { GuardConfig, Send } from '../config/config'
 import type { Deadline } from '../primitives/deadline'
 import type { OpenData } from '../wire/detail'
 import { isGuardError } from '../errors/errors'
-import { established, reasonOf, startPhase, type PhaseResult } from '../wx-session/login-phase'
+import { established, failure, reasonOf, startPhase, type PhaseResult } from '../wx-session/login-phase'
 import type { Release } from '../primitives/login-gate'
 import { failed, retry, type Outcome } from '../wire/outcome'
 import { payloadOf, sendPayload } from '../wx-session/send-payload'
@@ -31,8 +31,6 @@ export interface Tap<R> {
 // it is written as one promise chain rather than async functions: compiled to ES5 an async function
 // is a generator state machine with a promise per step, which cost more than the rest of the tap.
 // Every function here calls its first step in the same tick, as an async function would.
-
-const failure = (error: unknown): Outcome<never> => failed(reasonOf(error), error)
 
 /** Delivers `data`; `held` is a hold the caller already took (openData takes it before WeChat encrypts). */
 export function deliver<R>(tap: Tap<R>, held?: Release): Promise<Outcome<R>> {

@@ -46,6 +46,7 @@ const DENY = /fail[\s:]*(user |auth )?(deny|cancel)/i
 // Devices are seen to send the message without the errno, or the errno with another message: match either.
 const PRIVACY_DENIED = /privacy permission is not authorized/i
 const PRIVACY_NOT_DECLARED = /scope is not declared in the privacy agreement/i
+const OK = /:ok$/
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0
@@ -69,13 +70,15 @@ function withErrno<T extends object>(failure: T, errno: number | undefined): T &
 
 /** How WeChat failed, or undefined when the detail reports success. */
 function failureOf(errMsg: string, errno: number | undefined): DetailFailure | undefined {
+  // Every tap's case first: WeChat's ok, with no errno, needs none of the patterns below.
+  if (errno === undefined && OK.test(errMsg)) return undefined
   if (errno === NO_QUOTA_ERRNO) return { kind: 'no-quota', errMsg, errno }
   if (errno === PRIVACY_DENIED_ERRNO || PRIVACY_DENIED.test(errMsg)) return { kind: 'denied', errMsg, errno: PRIVACY_DENIED_ERRNO }
   if (errno === PRIVACY_NOT_DECLARED_ERRNO || PRIVACY_NOT_DECLARED.test(errMsg)) {
     return { kind: 'privacy-not-declared', errMsg, errno: PRIVACY_NOT_DECLARED_ERRNO }
   }
   if (DENY.test(errMsg)) return withErrno({ kind: 'denied' as const, errMsg }, errno)
-  if ((errMsg && !/:ok$/.test(errMsg)) || errno !== undefined) return withErrno({ kind: 'wx-fail' as const, errMsg }, errno)
+  if ((errMsg && !OK.test(errMsg)) || errno !== undefined) return withErrno({ kind: 'wx-fail' as const, errMsg }, errno)
   return undefined
 }
 

@@ -1,7 +1,7 @@
 /** Diagnostics never carry a code, iv or ciphertext: only whether it was there and how long. */
 export function redactSecret(value: unknown): string {
   if (typeof value !== 'string' || value === '') return ''
-  return `<redacted ${value.length}>`
+  return '<redacted ' + value.length + '>'
 }
 
 const SECRET_FIELDS = ['code', 'iv', 'encryptedData', 'phoneCode', 'cloudID']

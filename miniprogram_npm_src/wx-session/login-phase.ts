@@ -5,6 +5,7 @@ import { isGuardError } from '../errors/errors'
 import type { Phase, PhaseResult } from './phase'
 import { payloadOf, sendPayload } from './send-payload'
 import { wxLogin } from '../wire/wx-api'
+import { failed, type Outcome } from '../wire/outcome'
 import type { WxSession } from './wx-session'
 
 export type { PhaseResult } from './phase'
@@ -26,6 +27,9 @@ export function established(result: PhaseResult): boolean {
 export function reasonOf(error: unknown): 'TIMEOUT' | 'LOGIN_FAILED' | 'NETWORK' {
   return isGuardError(error, 'TIMEOUT') || isGuardError(error, 'LOGIN_FAILED') ? (error.code as 'TIMEOUT' | 'LOGIN_FAILED') : 'NETWORK'
 }
+
+/** A call that threw: failed for the reason its error stands for. */
+export const failure = (error: unknown): Outcome<never> => failed(reasonOf(error), error)
 
 /** Joins the phase in flight, or starts one that takes `route`; `own` says which. */
 export function startPhase<R>(session: WxSession, config: GuardConfig<R>, route: Route<R>): { current: Phase; own: boolean } {

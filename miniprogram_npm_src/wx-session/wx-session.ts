@@ -131,7 +131,7 @@ export class WxSession {
     this.loginCallback = settled
   }
 
-  get waiters(): number {
-    return this.gate.waiting + this.limiter.waiting + this.checks.size
+  waiters(): number {
+    return this.gate.waiting() + this.limiter.waiting() + this.checks.size()
   }
 }

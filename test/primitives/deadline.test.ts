@@ -66,6 +66,6 @@ describe('TimerQueue', () => {
     while (clock.runNext());
     expect(ran).toEqual([100, 300])
     expect(clock.pending).toBe(0)
-    expect(timers.size).toBe(0)
+    expect(timers.size()).toBe(0)
   })
 })

@@ -46,7 +46,7 @@ describe('LoginGate', () => {
     const settled = waiting.catch((e: unknown) => e)
     await runToQuiet(clock).catch(() => undefined)
     expect(isGuardError(await settled, 'TIMEOUT')).toBe(true)
-    expect(gate.waiting).toBe(0)
+    expect(gate.waiting()).toBe(0)
     release()
   })
 })

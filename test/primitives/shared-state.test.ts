@@ -54,7 +54,7 @@ describe('the timer queue, deadlines, the rate limiter and the login gate', () =
     const gate = new LoginGate(timers)
     expect(refuses(() => gate.hold(value === undefined ? NaN : (value as number)))).toBe(true)
     expect(gate.holds).toBe(0)
-    expect(timers.size).toBe(0)
+    expect(timers.size()).toBe(0)
     expect(clock.pending).toBe(0)
   })
 
@@ -66,7 +66,7 @@ describe('the timer queue, deadlines, the rate limiter and the login gate', () =
     const error = await limiter.whenFree(new Deadline(at as number, timers)).catch((e: unknown) => e)
     // No finite time: refused; one in the past (-Infinity, or null read as 0 by a comparison): TIMEOUT at once.
     expect(isGuardError(error, 'INVALID_ARGUMENT') || isGuardError(error, 'TIMEOUT')).toBe(true)
-    expect(limiter.waiting).toBe(0)
+    expect(limiter.waiting()).toBe(0)
     while (clock.runNext());
     expect(limiter.tryClaim()).toBe(true)
   })
