@@ -50,7 +50,11 @@ function compiledClients(): Clients {
   return clients(compiled.createSessionGuard, join(dir, 'bench-clients.js'))
 }
 
+const gc = (globalThis as { gc?: () => void }).gc
+
 async function cpuPerTap(tap: Tap, taps: number): Promise<number> {
+  // process.cpuUsage counts V8's collector threads too: collect first, so no client pays for the garbage of the one before.
+  if (gc) gc()
   const start = process.cpuUsage()
   for (let i = 0; i < taps; i++) await tap()
   const used = process.cpuUsage(start)
@@ -96,7 +100,6 @@ async function main(): Promise<void> {
   const large = await cpuPerTap(guardClient(), 50000)
   console.log(`Growth: ${fmt(small)} per tap over 5k taps, ${fmt(large)} per tap over 50k taps (×${(large / small).toFixed(2)}; 1 = linear)`)
 
-  const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) {
     console.log('Heap: run with node --expose-gc to measure (npm run bench does)')
     return
