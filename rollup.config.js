@@ -1,7 +1,7 @@
 // Builds the two halves: the mini program package (one ES5 CommonJS file WeChat's JS engine runs as is,
 // and WeChat's "将 JS 编译成 ES5" leaves alone: tsconfig.build.json targets ES5, no async function is left
 // (promise code, so no __awaiter/__generator), tslib's few helpers bundled once — no regenerator; plus typings) and the Node server companion (`miniprogram-session-guard/server`).
-const { copyFileSync, mkdirSync } = require('node:fs')
+const { chmodSync, copyFileSync, mkdirSync } = require('node:fs')
 const { dirname } = require('node:path')
 const typescript = require('@rollup/plugin-typescript')
 const terser = require('@rollup/plugin-terser')
@@ -40,6 +40,14 @@ const copyComponentFiles = (folder) => ({
   },
 })
 
+/** A bin runs by its shebang (`npx session-guard-conformance` in this repository too), so the file must be executable. */
+const executable = (file) => ({
+  name: 'executable',
+  writeBundle() {
+    chmodSync(file, 0o755)
+  },
+})
+
 module.exports = [
   {
     input: 'miniprogram_npm_src/index.ts',
@@ -72,6 +80,6 @@ module.exports = [
     input: 'conformance/index.ts',
     output: { file: 'conformance_dist/cli.js', format: 'cjs', sourcemap: false, banner: '#!/usr/bin/env node' },
     external: (id) => id.startsWith('node:'),
-    plugins: [typescript({ tsconfig: './tsconfig.conformance.json' })],
+    plugins: [typescript({ tsconfig: './tsconfig.conformance.json' }), executable('conformance_dist/cli.js')],
   },
 ]

@@ -4,7 +4,7 @@
  * `npm test` makes first.
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { runInNewContext } from 'node:vm'
 import { parse } from 'acorn'
@@ -86,6 +86,14 @@ describe('the built package', () => {
       expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|miniprogram_dist\/index\.js\.map|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
     }
     expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'server_dist/index.js', 'conformance_dist/cli.js', 'README.md', 'LICENSE', 'CHANGELOG.md']))
+  })
+
+  it('builds the kit’s bin executable, so `npx session-guard-conformance` runs in this repository too', () => {
+    const cli = join(root, 'conformance_dist', 'cli.js')
+    expect(readFileSync(cli, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true)
+    expect(statSync(cli).mode & 0o111).toBe(0o111)
+    const help = execFileSync('npx', ['session-guard-conformance', '--help'], { cwd: root, encoding: 'utf8', timeout: 30000 })
+    expect(help).toContain('--server')
   })
 
   it('is publint clean', () => {
