@@ -10,6 +10,7 @@
 import { join } from 'node:path'
 import { createSessionGuard } from '../miniprogram_dist'
 import { compiledPackage, PACKAGE_DIR } from './compiled-package'
+import { DEFAULT_ROUND_TRIPS, describeLatency, latencyTable, type RoundTrips } from '../simulator/latency'
 
 const DETAIL = { errMsg: 'getPhoneNumber:ok', iv: 'r7BXXKkLb8qrSNn05n0qiA==', encryptedData: 'A'.repeat(342) + '==' }
 const REPLY = { ok: true, data: { phoneNumber: '13800138000' } }
@@ -64,7 +65,20 @@ async function cpuPerTap(tap: Tap, taps: number): Promise<number> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (us: number) => `${us.toFixed(2)} µs`
 
+/** `--request-ms=50 --login-ms=100 --check-ms=20`: the round trips of the latency table. */
+function roundTrips(): RoundTrips {
+  const arg = (name: string, fallback: number) => {
+    const given = process.argv.find((a) => a.startsWith(`--${name}=`))
+    const value = given ? Number(given.slice(name.length + 3)) : fallback
+    if (!(value >= 0 && Number.isFinite(value))) throw new Error(`--${name} must be a number of ms ≥ 0`)
+    return value
+  }
+  return { requestMs: arg('request-ms', DEFAULT_ROUND_TRIPS.requestMs), loginMs: arg('login-ms', DEFAULT_ROUND_TRIPS.loginMs), checkSessionMs: arg('check-ms', DEFAULT_ROUND_TRIPS.checkSessionMs) }
+}
+
 async function main(): Promise<void> {
+  const trips = roundTrips()
+  console.log(describeLatency(await latencyTable(trips, createSessionGuard), trips))
   const served = await createSessionGuard({ wx: instantWx, send }).getPhoneNumber(DETAIL)
   if (served.status !== 'ok') throw new Error(`the bench detail must be served, not ${JSON.stringify(served)}`)
   const ROUNDS = 9
