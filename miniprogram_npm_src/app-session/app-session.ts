@@ -80,6 +80,8 @@ interface State {
   /** A token was taken or loaded: from then on a login reply without one teaches nothing. */
   seen: boolean
   version: number
+  /** Storage not read yet: it is read on first need, not at creation (WeChat asks apps to keep synchronous storage calls out of launch). */
+  unread?: boolean
 }
 
 const states = new WeakMap<WxLike, Map<string, State>>()
@@ -87,21 +89,26 @@ const states = new WeakMap<WxLike, Map<string, State>>()
 type Emit = ((event: GuardEvent) => void) | undefined
 
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string, emit: Emit): State {
+function shared(wx: WxLike, key: string): State {
   let byKey = states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
-  if (!state) {
-    const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
-    const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
-    // Storage is the user's phone: whatever else it holds is no session, and goes.
-    if (raw && !good) {
-      attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
-      if (emit) emit({ type: 'bad-token', source: 'storage' })
-    }
-    byKey.set(key, (state = { stored: good ? raw : undefined, tokenless: false, seen: good, version: 0 }))
-  }
+  if (!state) byKey.set(key, (state = { tokenless: false, seen: false, version: 0, unread: true }))
   return state
+}
+
+/** Reads the persisted session into `state`, once. */
+function readStored(wx: WxLike, key: string, state: State, emit: Emit): void {
+  state.unread = false
+  const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
+  const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
+  // Storage is the user's phone: whatever else it holds is no session, and goes.
+  if (raw && !good) {
+    attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
+    if (emit) emit({ type: 'bad-token', source: 'storage' })
+  }
+  state.stored = good ? raw : undefined
+  state.seen = good
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
@@ -113,7 +120,12 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit)
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key)
+  /** The state, with storage read if this is its first need. */
+  const ready = (): State => {
+    if (state.unread) readStored(wx, key, state, emit)
+    return state
+  }
 
   const save = (value: Stored | undefined) => {
     state.stored = value
@@ -124,7 +136,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
 
   const session: AppSession = {
     token() {
-      const { stored } = state
+      const { stored } = ready()
       return stored && !((stored.expiresAt as number) <= now()) ? stored.token : undefined
     },
     version: () => state.version,
@@ -134,6 +146,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     },
     missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {
+      ready()
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
       if (token === undefined || token === null || token === '') {
         if (confirmed && !state.seen) state.tokenless = true
@@ -147,7 +160,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
     drop(version) {
-      if (state.stored && (version === undefined || version === state.version)) save(undefined)
+      if (ready().stored && (version === undefined || version === state.version)) save(undefined)
     },
   }
   return session
