@@ -1,18 +1,18 @@
 import type { AppSession } from './app-session'
-import { Deadline } from '../primitives/deadline'
+import { Deadline, timeoutError } from '../primitives/deadline'
 import { SessionGuardError } from '../errors/errors'
 import { positiveMs } from '../primitives/finite'
 import type { TimerQueue } from '../primitives/timer-queue'
 import type { LoginOutcome } from '../wire/outcome'
-import { wxRequest, type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
+import { type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
 import { isObject } from '../wire/is-object'
 
 /** Logins whose new token was refused at once, within RELOGIN_PAUSE_MS, after which no request logs in again until the oldest is that old. */
 export const RELOGIN_LIMIT = 3
 export const RELOGIN_PAUSE_MS = 60000
 
-/** A response, and the version of the token the request carried. */
-type Sent = { res: WxResponse; version: number }
+/** A response, the version of the token the request carried, and whether the response refused it. */
+type Sent = { res: WxResponse; version: number; refused: boolean }
 
 /** A login's new token refused at once by a route (`url` up to any query), and whether another request got through with it. */
 type Strike = { version: number; route: string; at: number; usable?: boolean }
@@ -28,6 +28,32 @@ function call(fn: unknown, value: unknown): void {
   } catch {
     // The app's callback failed; the promise still answers.
   }
+}
+
+/**
+ * wx.request with the session's header, bounded by `ms` on the guard's timers: rejects with TIMEOUT
+ * ('request:fail timed out', an errMsg like wx's) when the bound passes first. One timer entry, and
+ * no promise between wx and the caller but this one: it runs on every API call of the app.
+ */
+function boundedRequest(wx: WxLike, options: WxRequestOptions, header: Record<string, string>, ms: number, timers: TimerQueue): Promise<WxResponse> {
+  return new Promise<WxResponse>((resolve, reject) => {
+    if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
+    const cancel = timers.at(timers.clock.now() + ms, () => reject(timeoutError('request:fail')))
+    try {
+      // The promise is the one answer: a caller's own callbacks (complete too) would fire once per attempt.
+      ;(wx.request as (options: object) => unknown)({
+        ...options,
+        header: { ...options.header, ...header },
+        timeout: ms,
+        success: (res: WxResponse) => (cancel(), resolve(res)),
+        fail: (error: unknown) => (cancel(), reject(error)),
+        complete: undefined,
+      })
+    } catch (error) {
+      cancel()
+      reject(error)
+    }
+  })
 }
 
 /** The options the guard reads, checked strictly; the rest goes to wx.request as given (and wx answers for them). */
@@ -72,46 +98,36 @@ export function createAppRequest(
   /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
   function send(options: WxRequestOptions): Promise<Sent> {
     const version = session.version()
-    const ms = options.timeout === undefined ? timeout : options.timeout
-    const bound = Deadline.after(ms, timers)
-    const sending = wxRequest(wx, { ...options, header: { ...options.header, ...session.headers() }, timeout: ms })
-    // Times out as 'request:fail timed out', a TIMEOUT SessionGuardError with an errMsg like wx's.
-    return bound
-      .race(sending, 'request:fail')
-      .then((res) => {
-        if (!session.expired(res)) for (const strike of strikes) if (strike.version === version) strike.usable = true
-        return { res, version }
-      })
-      .finally(() => bound.finish())
+    return boundedRequest(wx, options, session.headers(), options.timeout === undefined ? timeout : options.timeout, timers).then((res) => {
+      const refused = session.expired(res)
+      if (!refused) for (const strike of strikes) if (strike.version === version) strike.usable = true
+      return { res, version, refused }
+    })
   }
 
   // Promise code rather than async functions: compiled to ES5 an async function is a generator state
-  // machine (tslib's __awaiter/__generator). Each step runs in the same tick as it did when this was async.
-  function attempt(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
-    try {
-      return attemptOnce(options, deadline)
-    } catch (error) {
-      // As an async function did: a throw becomes the call's rejection, so its deadline is still finished.
-      return Promise.reject(error)
-    }
-  }
+  // machine (tslib's __awaiter/__generator), and this runs on every API call of the app.
 
-  function attemptOnce(options: WxRequestOptions, deadline: Deadline): Promise<WxResponse> {
+  /** One call from `start`: a login first when there is no token, one more after a refusal, each send bounded on its own. */
+  function attemptOnce(options: WxRequestOptions, start: number, refusal?: Sent): Promise<WxResponse> {
     const route = options.url.split('?')[0]
     // At most one login per call (undefined: none yet), before sending when there is no token or after a refusal.
     let loggedIn: boolean | undefined
-    const relogin = (): Promise<void> =>
-      loggedIn === undefined && !paused(session.version(), route)
-        ? login(deadline).then((outcome) => {
-            loggedIn = outcome.status === 'ok'
-          })
-        : Promise.resolve()
+    const relogin = (): Promise<void> => {
+      if (loggedIn !== undefined || paused(session.version(), route)) return Promise.resolve()
+      // The call's bound on its login waits runs from the call's start; a call that needs no login arms none.
+      const deadline = new Deadline(start + timeout, timers)
+      return login(deadline).then((outcome) => {
+        deadline.finish()
+        loggedIn = outcome.status === 'ok'
+      })
+    }
     const strike = (sent: Sent) => {
-      if (loggedIn && session.expired(sent.res) && session.version() === sent.version) strikes.push({ version: sent.version, route, at: timers.clock.now() })
+      if (loggedIn && sent.refused && session.version() === sent.version) strikes.push({ version: sent.version, route, at: timers.clock.now() })
       return sent.res
     }
     const afterFirst = (first: Sent): WxResponse | Promise<WxResponse> => {
-      if (!session.expired(first.res)) return first.res
+      if (!first.refused) return first.res
       // A newer token (or none) since this request went: the refusal was not about the current one.
       const changed = session.version() !== first.version
       if (!changed) {
@@ -124,16 +140,22 @@ export function createAppRequest(
       const replay = () => (loggedIn || (changed && session.token()) ? send(options).then(strike) : first.res)
       return session.missing() ? relogin().then(replay) : replay()
     }
-    return (session.missing() ? relogin().then(() => send(options)) : send(options)).then(afterFirst)
+    if (refusal) return Promise.resolve(afterFirst(refusal))
+    return relogin()
+      .then(() => send(options))
+      .then(afterFirst)
   }
 
   return (options) => {
-    const answer = Promise.resolve(options)
-      .then(checked)
-      .then((valid) => {
-        const deadline = Deadline.after(timeout, timers)
-        return attempt(valid, deadline).finally(() => deadline.finish())
-      })
+    let answer: Promise<WxResponse>
+    try {
+      const start = timers.clock.now()
+      // The common call (a token, sent once, not refused) takes no more than this line.
+      answer = session.missing() ? attemptOnce(checked(options), start) : send(checked(options)).then((first) => (first.refused ? attemptOnce(options, start, first) : first.res))
+    } catch (error) {
+      // Bad options and a throw on the way answer as a rejection, never as a throw.
+      answer = Promise.reject(error)
+    }
     const { success, fail, complete } = (options || {}) as Callbacks
     if (success || fail || complete) {
       // Handled here, so a caller who answers through fail/complete gets no unhandled rejection.

@@ -97,20 +97,6 @@ function shared(wx: WxLike, key: string): State {
   return state
 }
 
-/** Reads the persisted session into `state`, once. */
-function readStored(wx: WxLike, key: string, state: State, emit: Emit): void {
-  state.unread = false
-  const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
-  const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
-  // Storage is the user's phone: whatever else it holds is no session, and goes.
-  if (raw && !good) {
-    attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
-    if (emit) emit({ type: 'bad-token', source: 'storage' })
-  }
-  state.stored = good ? raw : undefined
-  state.seen = good
-}
-
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
 export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
   // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
@@ -121,9 +107,20 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key)
-  /** The state, with storage read if this is its first need. */
+  /** The state, with the persisted session read in if this is its first need. */
   const ready = (): State => {
-    if (state.unread) readStored(wx, key, state, emit)
+    if (state.unread) {
+      state.unread = false
+      const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
+      const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
+      // Storage is the user's phone: whatever else it holds is no session, and goes.
+      if (raw && !good) {
+        attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
+        if (emit) emit({ type: 'bad-token', source: 'storage' })
+      }
+      if (good) state.stored = raw
+      state.seen = good
+    }
     return state
   }
 

@@ -87,8 +87,6 @@ export class WxSession {
           own.finish()
           if (emit) emit({ type: 'check-session', valid: result === 'valid' })
           if (result === 'valid') this.sawValidSession()
-          // WeChat says the session is gone: no earlier proof stands for it any more.
-          else if (result === 'invalid') this.lastValid = undefined
           return result
         },
         (): SessionCheck => {
