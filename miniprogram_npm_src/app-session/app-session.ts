@@ -97,9 +97,12 @@ function shared(wx: WxLike, key: string): State {
   return state
 }
 
-/** The token the app's server issued after a code exchange, persisted in wx storage. */
+/**
+ * The token the app's server issued after a code exchange, persisted in wx storage and read from it on
+ * first need (`ready`). Storage is the user's phone: whatever else it holds there is no session, and goes.
+ * `options` false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
+ */
 export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
-  // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
@@ -107,13 +110,11 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
   const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key)
-  /** The state, with the persisted session read in if this is its first need. */
   const ready = (): State => {
     if (state.unread) {
       state.unread = false
       const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
       const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
-      // Storage is the user's phone: whatever else it holds is no session, and goes.
       if (raw && !good) {
         attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
         if (emit) emit({ type: 'bad-token', source: 'storage' })
@@ -123,7 +124,6 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     }
     return state
   }
-
   const save = (value: Stored | undefined) => {
     state.stored = value
     state.version++
