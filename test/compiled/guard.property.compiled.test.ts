@@ -10,4 +10,7 @@ import { guardProperties } from '../support/guard-properties'
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSessionGuard } = require(join(compiledPackage(), PACKAGE_DIR)) as { createSessionGuard: CreateGuard }
 
-guardProperties(createSessionGuard)
+// The interleavings are the source's to explore (test/guard*.property.test.ts, 400 runs each): here the
+// question is whether WeChat's compiler kept the same code, which a wrong transform fails on nearly every
+// run, so a quarter of the runs asks it as well.
+guardProperties(createSessionGuard, Number(process.env.PROPERTY_RUNS || 100))
