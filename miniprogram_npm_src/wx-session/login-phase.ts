@@ -122,7 +122,7 @@ function sendCode<R>(
 /** wx.login, invoked only when no hold is left, no other wx.login awaits its callback, and the rate limit has room. */
 function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
   let deadline: Deadline
-  let claimed: Promise<void>
+  let claimed: Promise<number>
   try {
     deadline = Deadline.after(config.timeout, session.timers)
   } catch (error) {
@@ -134,11 +134,11 @@ function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Pha
     claimed = Promise.reject(error)
   }
   return claimed
-    .then(() => {
+    .then((ticket) => {
       current.invoked = true
       session.logins++
       const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
-      session.trackLoginCallback(login)
+      session.landWhenCalledBack(ticket, login)
       return deadline.race(login, 'wx.login').catch((error: unknown) => {
         // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
         login.then(() => (session.needsLogin = true), () => undefined)

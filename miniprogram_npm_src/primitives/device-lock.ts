@@ -1,0 +1,92 @@
+import { RateLimiter } from './rate-limiter'
+import type { Cancel, TimerQueue } from './timer-queue'
+
+/** 'login' for wx.login, 'check' for wx.checkSession: both count against one budget. */
+export type CallKind = 'login' | 'check'
+
+/**
+ * The cross-copy contract, version 1: what every copy of the package on one device, whatever its
+ * version, asks before it invokes a rate-limited login or session check. Its members never change;
+ * a later contract adds members beside them. Names are unmangled in every build.
+ */
+export interface DeviceLock {
+  readonly v: 1
+  /**
+   * In the tick of the call: a ticket (> 0) when a call of `kind` may go now, 0 when it may not.
+   * A login ticket keeps every other login back until `landed(ticket)` or its cap.
+   */
+  claim(kind: CallKind): number
+  /** The login of `ticket` called back, or will never call back; any other ticket is ignored. */
+  landed(ticket: number): void
+  /** An estimate, in ms, of the wait for a budget slot: 0 when one is free now. */
+  delay(): number
+  /** `wake` runs whenever a refused claim may now succeed; returns its removal. */
+  listen(wake: () => void): () => void
+}
+
+/**
+ * At most `limit` calls per `windowMs` (slots freed by timers, never by the clock) and one login at
+ * a time, counted from its claim until it lands or `capMs` have really passed.
+ */
+export function createDeviceLock(timers: TimerQueue, limit: number, windowMs: number, capMs: number): DeviceLock {
+  const budget = new RateLimiter(limit, windowMs, timers)
+  let flight = 0
+  let tickets = 0
+  let cancelCap: Cancel | undefined
+  const landed = (ticket: number) => {
+    if (!flight || ticket !== flight) return
+    flight = 0
+    if (cancelCap) cancelCap()
+    cancelCap = undefined
+    budget.wakeAll()
+  }
+  return {
+    v: 1,
+    claim(kind) {
+      if ((kind === 'login' && flight) || !budget.tryClaim()) return 0
+      const ticket = ++tickets
+      if (kind === 'login') {
+        flight = ticket
+        cancelCap = timers.after(capMs, () => landed(ticket))
+      }
+      return ticket
+    },
+    landed,
+    delay: () => budget.delayBeforeNextCall(timers.clock.now()),
+    listen: (wake) => budget.listen(wake),
+  }
+}
+
+/**
+ * `lock` as long as it answers; from the first call that throws on, `fallback()`'s lock. A lock
+ * left by another build is trusted to count, never to stop this copy's logins for good.
+ */
+export function failSafe(lock: DeviceLock, fallback: () => DeviceLock): DeviceLock {
+  let own: DeviceLock | undefined
+  function call<T>(use: (lock: DeviceLock) => T): T {
+    if (own) return use(own)
+    try {
+      return use(lock)
+    } catch {
+      own = fallback()
+      return use(own)
+    }
+  }
+  // Answers from a foreign lock are checked too: a ticket is a number, a delay a finite one.
+  return {
+    v: 1,
+    claim: (kind) => call((l) => +l.claim(kind) || 0),
+    landed: (ticket) => call((l) => l.landed(ticket)),
+    delay: () => call((l) => Math.max(0, +l.delay() || 0)),
+    listen(wake) {
+      const off = call((l) => l.listen(wake))
+      return () => {
+        try {
+          if (typeof off === 'function') off()
+        } catch {
+          // Nothing to undo that this copy could see.
+        }
+      }
+    },
+  }
+}
