@@ -113,13 +113,18 @@ export class WxSession {
   }
 
   /**
-   * Resolves with the lock's login ticket in the tick a login may be invoked: no hold left, no wx.login
-   * of any copy awaiting its callback, a budget slot claimed.
+   * Runs `invoke` with the lock's login ticket in the tick a login may be invoked: no hold left, no
+   * wx.login of any copy awaiting its callback, a budget slot claimed. Resolves with what it returns.
    */
-  claimLoginSlot(deadline: Deadline): Promise<number> {
-    if (this.gate.holds > 0) return this.gate.whenClear(deadline).then(() => this.claimLoginSlot(deadline))
+  claimLoginSlot<T>(deadline: Deadline, invoke: (ticket: number) => T): Promise<T> {
+    if (this.gate.holds > 0) return this.gate.whenClear(deadline).then(() => this.claimLoginSlot(deadline, invoke))
     const ticket = this.lock.claim('login')
-    return ticket ? Promise.resolve(ticket) : this.lockChange(deadline).then(() => this.claimLoginSlot(deadline))
+    if (!ticket) return this.lockChange(deadline).then(() => this.claimLoginSlot(deadline, invoke))
+    try {
+      return Promise.resolve(invoke(ticket))
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   /** Counts the login of `ticket` as in flight until its callback arrives (the lock caps the wait). */
