@@ -9,7 +9,7 @@ import PromisePolyfill from 'promise-polyfill'
 import type { SessionGuardOptions } from '../../miniprogram_npm_src'
 import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
 import { compiledPackage, PACKAGE_DIR } from '../../scripts/compiled-package'
-import type { CreateGuard } from '../../simulator/scenario'
+import type { CreateGuard } from '../../simulator/scenarios/scenario'
 import { guardProperties } from '../support/guard-properties'
 import { evaluateCopies, spreadCreate } from '../support/package-copies'
 

@@ -3,9 +3,9 @@
  * token. Today's apps hold copies: Taro's sub-common/, independent subpackages, a library's own copy.
  */
 import { join } from 'node:path'
-import { World, runToQuiet, timed } from '../../simulator/world'
-import { GUARD_TIMEOUT } from '../../simulator/scenario'
-import { LATENCIES } from '../../simulator/side-by-side'
+import { World, runToQuiet, timed } from '../../simulator/world/world'
+import { GUARD_TIMEOUT } from '../../simulator/scenarios/scenario'
+import { LATENCIES } from '../../simulator/scenarios/side-by-side'
 import { evaluateCopies } from '../support/package-copies'
 
 const BUILT = process.env.SESSION_GUARD_DIST || join(__dirname, '../../miniprogram_dist/index.js')

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import type { CreateGuard } from '../../simulator/scenario'
+import type { CreateGuard } from '../../simulator/scenarios/scenario'
 
 export type PackageCopy = { createSessionGuard: CreateGuard }
 
