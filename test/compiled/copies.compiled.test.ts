@@ -19,11 +19,11 @@ const RUNS = Number(process.env.PROPERTY_RUNS || 100)
 describe('two compiled copies on one wx', () => guardProperties(spreadCreate(evaluateCopies(COMPILED, 2)), RUNS))
 
 describe('with a setTimeout-based Promise (iOS ≤ 15)', () => {
-  type Polyfill = typeof PromisePolyfill & { _immediateFn: (fn: () => void) => void; _unhandledRejectionFn: (error: unknown) => void }
-  const TimerPromise = PromisePolyfill as Polyfill
+  type Polyfill = { _immediateFn: (fn: () => void) => void; _unhandledRejectionFn: (error: unknown) => void }
+  const TimerPromise = PromisePolyfill as unknown as Polyfill & PromiseConstructor
   let clock: Clock | undefined
   // Each reaction waits for a timer on the world's clock, behind whatever else is due at that moment.
-  TimerPromise._immediateFn = (fn) => (clock ? clock.setTimeout(fn, 0) : setTimeout(fn, 0))
+  TimerPromise._immediateFn = (fn: () => void) => void (clock ? clock.setTimeout(fn, 0) : setTimeout(fn, 0))
   TimerPromise._unhandledRejectionFn = () => undefined
   const copies = evaluateCopies(COMPILED, 2, { Promise: TimerPromise })
   const create = spreadCreate(copies)

@@ -17,7 +17,7 @@ export function evaluateCopies(file: string, count: number, globals: Record<stri
   const copies: PackageCopy[] = []
   for (let i = 0; i < count; i++) {
     const module = { exports: {} as PackageCopy }
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- a fresh module scope, as a second bundle gives it
+    // A fresh module scope, as a second bundle gives it.
     const evaluate = new Function('module', 'exports', 'require', ...names, source + '\n//# sourceURL=' + file + '#copy' + i)
     evaluate(module, module.exports, createRequire(file), ...names.map((name) => globals[name]))
     copies.push(module.exports)
