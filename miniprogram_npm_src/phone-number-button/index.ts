@@ -17,7 +17,7 @@ function deviceGuard(): SessionGuard | undefined {
   try {
     const api = typeof wx !== 'undefined' ? (wx as Record<string, unknown>) : undefined
     for (const host of api ? [api, api.login] : []) {
-      const slot = host && (host as Record<string, { guard?: unknown } | undefined>)[SLOT]
+      const slot = host ? ((host as Record<string, unknown>)[SLOT] as { guard?: unknown } | undefined) : undefined
       if (slot && isGuard(slot.guard)) return slot.guard
     }
   } catch {

@@ -58,35 +58,30 @@ export function createDeviceLock(timers: TimerQueue, limit: number, windowMs: nu
 }
 
 /**
- * `lock` as long as it answers; from the first call that throws on, `fallback()`'s lock. A lock
- * left by another build is trusted to count, never to stop this copy's logins for good.
+ * `lock` as long as it answers sensibly; from the first call that throws or answers nonsense on,
+ * `fallback()`'s lock. A lock left by another build is trusted to count, never to stop this copy's
+ * logins for good.
  */
 export function failSafe(lock: DeviceLock, fallback: () => DeviceLock): DeviceLock {
   let own: DeviceLock | undefined
-  function call<T>(use: (lock: DeviceLock) => T): T {
-    if (own) return use(own)
-    try {
-      return use(lock)
-    } catch {
+  function call<T>(use: (lock: DeviceLock) => T, sensible: (answer: T) => boolean): T {
+    if (!own) {
+      try {
+        const answer = use(lock)
+        if (sensible(answer)) return answer
+      } catch {
+        // Handled below, as nonsense.
+      }
       own = fallback()
-      return use(own)
     }
+    return use(own)
   }
-  // Answers from a foreign lock are checked too: a ticket is a number, a delay a finite one.
+  const count = (n: number) => typeof n === 'number' && n >= 0 && n < Infinity
   return {
     v: 1,
-    claim: (kind) => call((l) => +l.claim(kind) || 0),
-    landed: (ticket) => call((l) => l.landed(ticket)),
-    delay: () => call((l) => Math.max(0, +l.delay() || 0)),
-    listen(wake) {
-      const off = call((l) => l.listen(wake))
-      return () => {
-        try {
-          if (typeof off === 'function') off()
-        } catch {
-          // Nothing to undo that this copy could see.
-        }
-      }
-    },
+    claim: (kind) => call((l) => l.claim(kind), count),
+    landed: (ticket) => call((l) => l.landed(ticket), () => true),
+    delay: () => call((l) => l.delay(), count),
+    listen: (wake) => call((l) => l.listen(wake), (off) => typeof off === 'function'),
   }
 }

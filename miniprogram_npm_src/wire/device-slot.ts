@@ -17,7 +17,7 @@ export const LOGIN_CALLBACK_CAP_MS = 60000
 export const SLOT = '__sessionGuardDevice'
 
 /** Kept equal to package.json's version (a test holds it). */
-export const PACKAGE_VERSION = '0.2.0'
+export const PACKAGE_VERSION = '0.1.0'
 
 /**
  * Copies of one build share all their state; copies of other builds (another version, or the same
