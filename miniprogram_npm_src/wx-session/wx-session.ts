@@ -53,7 +53,7 @@ export class WxSession {
   private constructor(
     readonly api: WxLike,
     clock: Clock,
-    private readonly lock: DeviceLock,
+    private readonly deviceLock: DeviceLock,
   ) {
     this.timers = new TimerQueue(clock)
     this.gate = new LoginGate(this.timers)
@@ -71,7 +71,7 @@ export class WxSession {
     const seen = this.lastValid
     if (!seen || seen.logins !== this.logins) return false
     const now = this.timers.clock.now()
-    return now - seen.at <= WINDOW_MS && this.lock.delay() > 0
+    return now - seen.at <= WINDOW_MS && this.deviceLock.delay() > 0
   }
 
   /**
@@ -109,7 +109,7 @@ export class WxSession {
 
   /** wx.checkSession, invoked in the tick a budget slot is claimed for it. */
   private whenChecked(deadline: Deadline): Promise<SessionCheck> {
-    return this.lock.claim('check') ? wxCheckSession(this.api) : this.lockChange(deadline).then(() => this.whenChecked(deadline))
+    return this.deviceLock.claim('check') ? wxCheckSession(this.api) : this.lockChange(deadline).then(() => this.whenChecked(deadline))
   }
 
   /**
@@ -118,7 +118,7 @@ export class WxSession {
    */
   claimLoginSlot<T>(deadline: Deadline, invoke: (ticket: number) => T): Promise<T> {
     if (this.gate.holds > 0) return this.gate.whenClear(deadline).then(() => this.claimLoginSlot(deadline, invoke))
-    const ticket = this.lock.claim('login')
+    const ticket = this.deviceLock.claim('login')
     if (!ticket) return this.lockChange(deadline).then(() => this.claimLoginSlot(deadline, invoke))
     try {
       return Promise.resolve(invoke(ticket))
@@ -129,15 +129,15 @@ export class WxSession {
 
   /** Counts the login of `ticket` as in flight until its callback arrives (the lock caps the wait). */
   landWhenCalledBack(ticket: number, login: Promise<unknown>): void {
-    const land = () => this.lock.landed(ticket)
+    const land = () => this.deviceLock.landed(ticket)
     login.then(land, land)
   }
 
   /** Resolves when the lock may answer otherwise; rejects at once when the budget frees no slot before the deadline. */
   private lockChange(deadline: Deadline): Promise<void> {
-    if (this.lock.delay() > deadline.remaining()) return Promise.reject(timeoutError('rate limit'))
+    if (this.deviceLock.delay() > deadline.remaining()) return Promise.reject(timeoutError('rate limit'))
     let off: () => void = noop
-    const changed = new Promise<void>((resolve) => (off = this.lock.listen(() => resolve())))
+    const changed = new Promise<void>((resolve) => (off = this.deviceLock.listen(() => resolve())))
     this.lockWaiters++
     const done = () => {
       this.lockWaiters--
