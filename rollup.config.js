@@ -17,6 +17,7 @@ const INTERNAL_MEMBERS = [
   'count', 'handle', 'cancel', 'done', 'limit', 'take', 'drop', 'headers', 'api', 'config',
   'expire', 'wake', 'fire', 'arm', 'run', 'forget', 'current', 'own', 'shared', 'res', 'at', 'fn', 'do', 'app', 'of',
   'refused', 'unread', 'strikes', 'relogin', 'flights', 'callMs',
+  'deviceLock', 'lockWaiters', 'lockChange', 'whenChecked', 'landWhenCalledBack', 'wakeAll', 'device',
 ]
 
 const minify = () =>

@@ -6,14 +6,14 @@
  * bounded as the guard must. The yardsticks are plain JS loaded as they are: written in this file they
  * would run through tsx, whose name-keeping wrappers cost the bare client more than its tap does.
  * Then growth over ×10 taps and heap after 50k taps. First, the tap-to-answer latency table in virtual
- * time (simulator/latency.ts; `--request-ms=50 --login-ms=100 --check-ms=20` set the round trips), and
+ * time (simulator/scenarios/latency.ts; `--request-ms=50 --login-ms=100 --check-ms=20` set the round trips), and
  * the figures under --jitless (scripts/bench-jitless-report.ts): startup, guard.request and a tap, each
  * beside its yardstick. It measures and prints; it exits 1 when a --jitless figure is past its limit.
  */
 import { join } from 'node:path'
 import { createSessionGuard } from '../miniprogram_dist'
 import { compiledPackage, PACKAGE_DIR } from './compiled-package'
-import { DEFAULT_ROUND_TRIPS, describeLatency, latencyTable, type RoundTrips } from '../simulator/latency'
+import { DEFAULT_ROUND_TRIPS, describeLatency, latencyTable, type RoundTrips } from '../simulator/scenarios/latency'
 import { describeJitless, measureJitless } from './bench-jitless-report'
 
 const DETAIL = { errMsg: 'getPhoneNumber:ok', iv: 'r7BXXKkLb8qrSNn05n0qiA==', encryptedData: 'A'.repeat(342) + '==' }

@@ -1,9 +1,9 @@
 /**
- * Tap-to-answer latency at the protocol's floor (simulator/latency.ts, the table `npm run bench`
+ * Tap-to-answer latency at the protocol's floor (simulator/scenarios/latency.ts, the table `npm run bench`
  * prints): virtual time on fixed round trips, so the figures are exact and the test deterministic.
  */
 import { createSessionGuard } from '../miniprogram_npm_src'
-import { DEFAULT_ROUND_TRIPS, LATENCY_SCENARIOS, latencyTable, type RoundTrips } from '../simulator/latency'
+import { DEFAULT_ROUND_TRIPS, LATENCY_SCENARIOS, latencyTable, type RoundTrips } from '../simulator/scenarios/latency'
 
 const ROUND_TRIPS: RoundTrips[] = [
   DEFAULT_ROUND_TRIPS,

@@ -4,9 +4,9 @@
  */
 import { createSessionGuard } from '../miniprogram_npm_src'
 import { WINDOW_MS } from '../miniprogram_npm_src/wx-session/wx-session'
-import { LATENCIES } from '../simulator/side-by-side'
-import type { Reply } from '../simulator/thread-server'
-import { World, runToQuiet, timed } from '../simulator/world'
+import { LATENCIES } from '../simulator/scenarios/side-by-side'
+import type { Reply } from '../simulator/world/thread-server'
+import { World, runToQuiet, timed } from '../simulator/world/world'
 
 function world() {
   const w = new World({ rotation: 'always', expiredConsent: 'expired-key' }, timed(LATENCIES), true)

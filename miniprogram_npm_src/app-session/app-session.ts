@@ -3,6 +3,7 @@ import { isFiniteNumber } from '../primitives/finite'
 import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
 import { isObject } from '../wire/is-object'
+import { buildState, type Device } from '../wire/device-slot'
 
 /** What a server reply says about the app's session. */
 export interface SessionGrant {
@@ -84,13 +85,16 @@ interface State {
   unread?: boolean
 }
 
+/** Sessions of guards without a device (createAppSession called alone): shared per wx object. */
 const states = new WeakMap<WxLike, Map<string, State>>()
+
+const isMap = (value: unknown) => isObject(value) && typeof (value as Map<string, State>).get === 'function'
 
 type Emit = ((event: GuardEvent) => void) | undefined
 
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string): State {
-  let byKey = states.get(wx)
+function shared(wx: WxLike, key: string, device?: Device): State {
+  let byKey = device ? buildState(device, 'app', () => new Map<string, State>(), isMap) : states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
   if (!state) byKey.set(key, (state = { tokenless: false, seen: false, version: 0, unread: true }))
@@ -102,14 +106,14 @@ function shared(wx: WxLike, key: string): State {
  * first need (`ready`). Storage is the user's phone: whatever else it holds there is no session, and goes.
  * `options` false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
  */
-export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit, device?: Device): AppSession {
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
   if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key)
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, device)
   const ready = (): State => {
     if (state.unread) {
       state.unread = false

@@ -4,8 +4,8 @@
  * picks, against the WeChat model under every undocumented policy (test/support/session-properties.ts).
  * How requests settle and what is left once quiet: test/session/session.settle.property.test.ts.
  */
-import { appScenarioArb, tokenExpiryArb } from '../../simulator/app-scenario'
-import { RATE_LIMIT } from '../../simulator/wechat'
+import { appScenarioArb, tokenExpiryArb } from '../../simulator/scenarios/app-scenario'
+import { RATE_LIMIT } from '../../simulator/model/wechat'
 import { everything, property } from '../support/session-properties'
 
 describe('the app session inside the guard’s races (taps, pages, requests, token expiries, faults)', () => {

@@ -3,7 +3,7 @@
  * every request settles, and nothing is left once the world is quiet. The other properties:
  * test/session/session.property.test.ts.
  */
-import { GUARD_TIMEOUT } from '../../simulator/scenario'
+import { GUARD_TIMEOUT } from '../../simulator/scenarios/scenario'
 import { everything, property } from '../support/session-properties'
 
 describe('the app session inside the guard’s races (taps, pages, requests, token expiries, faults)', () => {

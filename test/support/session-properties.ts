@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check'
 import type { SessionGuard } from '../../miniprogram_npm_src'
-import { appScenarioArb, playApp, type AppRun, type AppScenario } from '../../simulator/app-scenario'
-import { guardFor } from '../../simulator/scenario'
-import type { Reply } from '../../simulator/thread-server'
-import { World, runToQuiet, scheduled } from '../../simulator/world'
+import { appScenarioArb, playApp, type AppRun, type AppScenario } from '../../simulator/scenarios/app-scenario'
+import { guardFor } from '../../simulator/scenarios/scenario'
+import type { Reply } from '../../simulator/world/thread-server'
+import { World, runToQuiet, scheduled } from '../../simulator/world/world'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 400)
 

@@ -4,10 +4,10 @@
  * when WeChat says the session is gone; a login and the request again when the server cannot open the
  * data). Deterministic: fixed latencies on the simulator's virtual clock.
  */
-import { createSessionGuard } from '../miniprogram_npm_src'
+import { createSessionGuard } from '../../miniprogram_npm_src'
 import type { CreateGuard } from './scenario'
-import type { Policies } from './wechat'
-import { World, runToQuiet, timed } from './world'
+import type { Policies } from '../model/wechat'
+import { World, runToQuiet, timed } from '../world/world'
 
 /** The round trips, in ms: one request to the app's server and its reply; wx.login; wx.checkSession. */
 export interface RoundTrips {
