@@ -137,7 +137,7 @@ function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Pha
     .then(() => {
       current.invoked = true
       session.logins++
-      const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
+      const login = wxLogin(session.api, Math.max(1, deadline.remaining()), config.login)
       session.trackLoginCallback(login)
       return deadline.race(login, 'wx.login').catch((error: unknown) => {
         // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
