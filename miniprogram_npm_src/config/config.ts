@@ -6,7 +6,7 @@ import type { GuardEvent } from '../wire/events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/protocol'
 import { wxPostJson, type WxLike } from '../wire/wx-api'
-import { loginCallOf, platformApi } from '../wire/platforms'
+import { platformApi } from '../wire/platforms'
 import { dataReplyOf, replyOf } from './read-reply'
 import { isObject } from '../wire/is-object'
 
@@ -59,8 +59,9 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   // The platform is checked even when wx is given: 'alipay' is refused either way.
   const own = platformApi(options.platform)
   const api = options.wx || own
-  const login = api && loginCallOf(options.platform, api)
-  if (!api || typeof api[login as 'login'] !== 'function' || typeof api.checkSession !== 'function') {
+  // Baidu's login call is getLoginCode (its login is deprecated), where the object has it.
+  const login = options.platform === 'baidu' && api && api.getLoginCode ? 'getLoginCode' : 'login'
+  if (!api || typeof api[login] !== 'function' || typeof api.checkSession !== 'function') {
     throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'options.timeout', 'CONFIG')
@@ -87,7 +88,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   const config: GuardConfig<R> = {
     api,
-    login: login as 'login',
+    login,
     app,
     clock: monotonic(options.clock || systemClock),
     timeout,

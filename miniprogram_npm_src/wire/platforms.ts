@@ -27,8 +27,3 @@ export function platformApi(platform: Platform | undefined): WxLike | false {
   // Any other value (a typo, a non-string) is refused the same way.
   throw new SessionGuardError('CONFIG', 'options.platform: ' + platform + ' has no session_key')
 }
-
-/** The call that yields a login code: Baidu's `getLoginCode` (its `login` is deprecated), where the object has it. */
-export function loginCallOf(platform: Platform | undefined, api: WxLike): 'login' | 'getLoginCode' {
-  return platform === 'baidu' && api.getLoginCode ? 'getLoginCode' : 'login'
-}

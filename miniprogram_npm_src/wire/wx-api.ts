@@ -53,7 +53,7 @@ function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | '
 }
 
 /** Resolves with a non-empty login code; rejects with LOGIN_FAILED otherwise. */
-export function wxLogin(wx: WxLike, timeout: number, call: 'login' | 'getLoginCode' = 'login'): Promise<string> {
+export function wxLogin(wx: WxLike, timeout: number, call: 'login' | 'getLoginCode'): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => reject(new SessionGuardError('LOGIN_FAILED', 'wx.login failed', cause))
     try {
