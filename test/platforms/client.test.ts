@@ -131,3 +131,27 @@ describe("reading a platform's results", () => {
     expect(world.wechat.logins).toHaveLength(1)
   })
 })
+
+describe('phone-number denials, as the platforms word them', () => {
+  const guardOn = (name: keyof typeof PROFILES) => {
+    const world = worldOn(PROFILES[name])
+    return { world, guard: createSessionGuard<Reply>({ platform: name, wx: world.wx, ...routes(world) }) }
+  }
+
+  it.each([
+    ['toutiao', 'getPhoneNumber:fail auth deny'],
+    ['baidu', 'getPhoneNumber:fail auth deny'],
+    ['kuaishou', 'getPhoneNumber:fail user deny'],
+    ['qq', 'getPhoneNumber:fail cancel'],
+  ] as const)('%s: "%s" is the user saying no: denied, nothing sent', async (name, errMsg) => {
+    const { world, guard } = guardOn(name)
+    expect(await settle(world, guard.getPhoneNumber({ errMsg }))).toEqual({ status: 'denied', errMsg })
+    expect(world.network.sent).toEqual([])
+  })
+
+  it("Douyin's \"platform auth deny\" is the app lacking the permission, not the user: WX_FAIL", async () => {
+    const { world, guard } = guardOn('toutiao')
+    expect(await settle(world, guard.getPhoneNumber({ errMsg: 'getPhoneNumber:fail platform auth deny' }))).toMatchObject({ status: 'failed', reason: 'WX_FAIL' })
+    expect(world.network.sent).toEqual([])
+  })
+})
