@@ -5,6 +5,7 @@
  */
 import { createSessionGuard, isGuardError, type Platform, type SessionGuardOptions } from '../../miniprogram_npm_src'
 import { ALL_PROFILES, PROFILES, type PlatformProfile } from '../../simulator/model/platforms'
+import { consentAs } from '../../simulator/model/phone-consent'
 import { LATENCIES } from '../../simulator/scenarios/side-by-side'
 import type { Reply } from '../../simulator/world/thread-server'
 import { World, timed } from '../../simulator/world/world'
@@ -153,5 +154,16 @@ describe('phone-number denials, as the platforms word them', () => {
     const { world, guard } = guardOn('toutiao')
     expect(await settle(world, guard.getPhoneNumber({ errMsg: 'getPhoneNumber:fail platform auth deny' }))).toMatchObject({ status: 'failed', reason: 'WX_FAIL' })
     expect(world.network.sent).toEqual([])
+  })
+})
+
+describe("Douyin's newer phone flow (base library 3.51+): e.detail.code", () => {
+  it('goes as phoneCode, never as the login code; with no session token a fresh login code goes beside it', async () => {
+    const world = worldOn(PROFILES.toutiao, false)
+    const guard = createSessionGuard<Reply>({ platform: 'toutiao', wx: world.wx, ...routes(world), session: false })
+    const { detail } = consentAs(world.wechat, 'p', 'code-only')
+    expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok', reply: { tag: 'p' } })
+    const [login] = [...world.wechat.codes.keys()]
+    expect(world.network.sent.map((r) => r.payload)).toEqual([{ code: login, sessionKeyValidFlag: '0', phoneCode: detail.code }])
   })
 })
