@@ -28,7 +28,12 @@ const minify = () =>
     format: { comments: false },
   })
 
-/** Components ship their template, style and config beside the built js. */
+/**
+ * Components ship their template, style and config beside the built js. The whole folder is also copied
+ * to the package root: miniprogram_dist/ serves WeChat's 构建 npm (the "miniprogram" field), the root copy
+ * serves the README's `miniprogram-session-guard/<folder>` where a bundler resolves that path literally
+ * under node_modules (Taro) or a bin copies it (uni-app's wxcomponents/).
+ */
 const copyComponentFiles = (folder) => ({
   name: 'copy-component-files',
   writeBundle() {
@@ -37,6 +42,8 @@ const copyComponentFiles = (folder) => ({
       mkdirSync(dirname(to), { recursive: true })
       copyFileSync(`miniprogram_npm_src/${folder}/index.${ext}`, to)
     }
+    mkdirSync(folder, { recursive: true })
+    for (const ext of ['js', 'wxml', 'wxss', 'json']) copyFileSync(`miniprogram_dist/${folder}/index.${ext}`, `${folder}/index.${ext}`)
   },
 })
 
