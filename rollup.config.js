@@ -29,10 +29,11 @@ const minify = () =>
   })
 
 /**
- * Components ship their template, style and config beside the built js. The whole folder is also copied
- * to the package root: miniprogram_dist/ serves WeChat's 构建 npm (the "miniprogram" field), the root copy
- * serves the README's `miniprogram-session-guard/<folder>` where a bundler resolves that path literally
- * under node_modules (Taro) or a bin copies it (uni-app's wxcomponents/).
+ * Components ship their template, style and config beside the built js. miniprogram_dist/<folder>/ serves
+ * WeChat's 构建 npm (the "miniprogram" field). The same four files also go to the package root as
+ * <folder>.js/.json/.wxml/.wxss: Taro resolves the README's `miniprogram-session-guard/<folder>` literally
+ * under node_modules (file first) and writes `/npm/miniprogram-session-guard/<folder>` into the page's
+ * usingComponents, which WeChat then finds as those files whether or not it would look for <folder>/index.
  */
 const copyComponentFiles = (folder) => ({
   name: 'copy-component-files',
@@ -42,8 +43,7 @@ const copyComponentFiles = (folder) => ({
       mkdirSync(dirname(to), { recursive: true })
       copyFileSync(`miniprogram_npm_src/${folder}/index.${ext}`, to)
     }
-    mkdirSync(folder, { recursive: true })
-    for (const ext of ['js', 'wxml', 'wxss', 'json']) copyFileSync(`miniprogram_dist/${folder}/index.${ext}`, `${folder}/index.${ext}`)
+    for (const ext of ['js', 'wxml', 'wxss', 'json']) copyFileSync(`miniprogram_dist/${folder}/index.${ext}`, `${folder}.${ext}`)
   },
 })
 

@@ -11,7 +11,7 @@ const FILES = ['index.js', 'index.json', 'index.wxml', 'index.wxss']
 function copyComponents(target) {
   const copied = []
   for (const name of COMPONENTS) {
-    const from = path.join(__dirname, '..', name)
+    const from = path.join(__dirname, '..', 'miniprogram_dist', name)
     const to = path.join(target, name)
     mkdirSync(to, { recursive: true })
     for (const file of FILES) {

@@ -105,18 +105,29 @@ export class MiniRuntime {
   private readonly definitions = new Map<string, { kind: 'Page' | 'Component'; definition: Definition }>()
   private appDefinition: Record<string, unknown> | undefined
   readonly pages: Instance[] = []
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
 
   constructor(
     readonly root: string,
     wx: object,
   ) {
+    // The app's timers, so that closing the app ends them as WeChat does.
+    const timers = this.timers
     this.context = vm.createContext({
       wx,
       console,
-      setTimeout,
-      clearTimeout,
-      setInterval,
-      clearInterval,
+      setTimeout: (fn: Fn, ms?: number, ...args: unknown[]) => {
+        const timer = setTimeout(() => (timers.delete(timer), fn(...args)), ms)
+        timers.add(timer)
+        return timer
+      },
+      clearTimeout: (timer: ReturnType<typeof setTimeout>) => (timers.delete(timer), clearTimeout(timer)),
+      setInterval: (fn: Fn, ms?: number, ...args: unknown[]) => {
+        const timer = setInterval(fn, ms, ...args)
+        timers.add(timer)
+        return timer
+      },
+      clearInterval: (timer: ReturnType<typeof setInterval>) => (timers.delete(timer), clearInterval(timer)),
       App: (definition: Record<string, unknown>) => void (this.appDefinition = definition),
       Page: (definition: Definition) => void (this.registered = { kind: 'Page', definition }),
       Component: (definition: Definition) => void (this.registered = { kind: 'Component', definition }),
@@ -124,6 +135,14 @@ export class MiniRuntime {
       getApp: () => this.appDefinition,
       getCurrentPages: () => [...this.pages],
     })
+    // WeChat's app service has `global` too, one object every file sees.
+    vm.runInContext('this.global = this', this.context)
+  }
+
+  /** The app is closed: every timer it set is cleared. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer)
+    this.timers.clear()
   }
 
   /** The context's global `wx` as the code sees it now. */

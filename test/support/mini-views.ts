@@ -11,8 +11,11 @@ import { binding, dataset, elements, parseWxml, resolve, textOf, type WxmlElemen
 
 export interface View {
   readonly instance: Instance
-  /** Sends an event to the element with this class; throws when the build binds no handler for it. */
-  dispatch(className: string, type: string, detail?: unknown): void
+  /**
+   * Sends an event to the element with this class; throws when the build binds no handler for it.
+   * `dataset` changes what the element's data-* attributes give (a key set to undefined: as if absent).
+   */
+  dispatch(className: string, type: string, detail?: unknown, dataset?: Record<string, unknown>): void
   text(className: string): string
   has(className: string): boolean
   /** The native component placed at the element with this class, created as the runtime creates it. */
@@ -21,8 +24,10 @@ export interface View {
 
 const classesOf = (value: unknown) => String(value ?? '').split(/\s+/)
 
-function mpEvent(type: string, detail: unknown, id: string, set: Record<string, unknown>) {
-  const target = { id, dataset: set }
+function mpEvent(type: string, detail: unknown, id: string, set: Record<string, unknown>, changes: Record<string, unknown> = {}) {
+  const merged: Record<string, unknown> = { ...set, ...changes }
+  for (const key of Object.keys(changes)) if (changes[key] === undefined) delete merged[key]
+  const target = { id, dataset: merged }
   return { type, timeStamp: Date.now(), detail: detail ?? {}, target, currentTarget: target, mark: {} }
 }
 
@@ -52,15 +57,15 @@ export class WxmlView implements View {
     return element
   }
 
-  private send(element: WxmlElement, type: string, detail: unknown): void {
+  private send(element: WxmlElement, type: string, detail: unknown, changes?: Record<string, unknown>): void {
     const handler = binding(element, type)
     const name = resolve(handler, this.instance.data)
     if (typeof name !== 'string' || !name) throw new Error(`<${element.tag}> binds no ${type} handler`)
-    this.instance.call(name, mpEvent(type, detail, String(resolve(element.attrs.id, this.instance.data) ?? ''), dataset(element, this.instance.data)))
+    this.instance.call(name, mpEvent(type, detail, String(resolve(element.attrs.id, this.instance.data) ?? ''), dataset(element, this.instance.data), changes))
   }
 
-  dispatch(className: string, type: string, detail?: unknown): void {
-    this.send(this.get(className), type, detail)
+  dispatch(className: string, type: string, detail?: unknown, changes?: Record<string, unknown>): void {
+    this.send(this.get(className), type, detail, changes)
   }
 
   text(className: string): string {
@@ -126,16 +131,16 @@ export class TaroView implements View {
   }
 
   /** What the node's template binds for this event type: Taro binds every event it handles to `eh`. */
-  private send(node: TaroNode, type: string, detail: unknown): void {
+  private send(node: TaroNode, type: string, detail: unknown, changes?: Record<string, unknown>): void {
     const template = this.templates.get(`tmpl_0_${node.nn}`)
     if (!template) throw new Error(`base.wxml has no template for node type ${node.nn}`)
     const handler = binding(template, type)
     if (!handler) throw new Error(`Taro's template for <${template.tag}> binds no ${type} handler`)
-    this.instance.call(handler, mpEvent(type, detail, node.uid || node.sid, { sid: node.sid }))
+    this.instance.call(handler, mpEvent(type, detail, node.uid || node.sid, { sid: node.sid }, changes))
   }
 
-  dispatch(className: string, type: string, detail?: unknown): void {
-    this.send(this.get(className), type, detail)
+  dispatch(className: string, type: string, detail?: unknown, changes?: Record<string, unknown>): void {
+    this.send(this.get(className), type, detail, changes)
   }
 
   text(className: string): string {
