@@ -28,7 +28,7 @@ function samples(page: string): Sample[] {
 }
 
 describe.each([
-  ['taro', ['src/app.ts', 'src/session-guard.ts', 'src/pages/index/index.tsx', 'src/pages/button/index.tsx', 'src/pages/button/index.config.ts', 'src/account/pages/me/index.tsx']],
+  ['taro', ['src/app.ts', 'src/session-guard.ts', 'src/pages/index/index.tsx', 'src/pages/button/index.tsx', 'src/pages/button/index.config.ts', 'src/account/pages/me/index.tsx', 'src/chat/pages/index/index.tsx']],
   ['uni-app', ['src/App.vue', 'src/session-guard.ts', 'src/pages/index/index.vue', 'src/pages/button/index.vue', 'src/pages.json', 'src/account/pages/me/index.vue']],
 ] as const)('docs/%s', (framework, required) => {
   const pages = [`docs/${framework}.md`, `docs/${framework}.en.md`]

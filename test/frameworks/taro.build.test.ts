@@ -53,7 +53,7 @@ describeWithFramework('taro')('examples/taro built by `taro build --type weapp`'
   it('puts the package once into vendors.js and says what it adds', () => {
     const vendor = webpackModule(path.join(built.dist, 'vendors.js'))
     console.log(`the package in Taro's vendors.js: ${vendor.bytes} bytes, ${vendor.gzipped} gzipped`)
-    expect(copiesIn(jsFiles(built.dist))).toBe(1)
+    expect(copiesIn(jsFiles(built.dist).filter((f) => !f.includes(`${path.sep}chat${path.sep}`)))).toBe(1) // the main package and its subpackages: one copy
     // The shipped file, less what webpack's module wrapper takes off (the CommonJS prologue), give or take.
     const shipped = readFileSync(path.join(__dirname, '../../miniprogram_dist/index.js'), 'utf8').length
     expect(vendor.bytes).toBeLessThan(shipped + 200)
@@ -116,5 +116,18 @@ describeWithFramework('taro')('examples/taro built by `taro build --type weapp`'
     expect(account.text('user')).toBe(main.text('user'))
     expect(d.logins()).toBe(2) // the launch's, and one re-login for both
     expect(d.paths().filter((p) => p.startsWith('/login'))).toEqual(['/login 200', '/login 200'])
+  })
+
+  it('an independent subpackage bundles its own copy of the package, and that copy shares the device’s login: one wx.login for both', async () => {
+    expect(copiesIn(jsFiles(path.join(built.dist, 'chat')))).toBe(1) // a second copy, in chat/vendors.js
+    const d = await launch()
+    const main = await open(d, 'pages/index/index', 'load-user')
+    const chat = await open(d, 'chat/pages/index/index', 'load-user')
+    await d.companion.restart()
+    main.dispatch('load-user', 'tap')
+    chat.dispatch('load-user', 'tap')
+    await until(() => main.text('user') !== '' && chat.text('user') !== '')
+    expect(d.logins()).toBe(2) // the launch's, and one re-login for both copies
+    expect(d.world.wechat.maxLoginsInFlight).toBe(1)
   })
 })
