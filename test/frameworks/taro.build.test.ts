@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { sample } from '../docs/doc-pages'
 import { buildExample, describeWithFramework, EXAMPLES, type Built } from '../support/frameworks'
 import { TaroView } from '../support/mini-views'
 import { startDevice, until, type Device } from './device'
@@ -60,6 +61,8 @@ describeWithFramework('taro')('examples/taro built by `taro build --type weapp`'
   })
 
   it('emits the shipped button where the README’s usingComponents path points', () => {
+    const readmePath = JSON.parse(sample('README.md', 'readme/page.json')).usingComponents['phone-number-button'] as string
+    expect(readFileSync(path.join(EXAMPLES, 'taro/src/pages/button/index.config.ts'), 'utf8')).toContain(`'phone-number-button': '${readmePath}'`)
     const json = JSON.parse(readFileSync(path.join(built.dist, 'pages/button/index.json'), 'utf8'))
     const to = json.usingComponents['phone-number-button'] as string
     for (const ext of ['js', 'json', 'wxml', 'wxss']) expect(existsSync(path.join(built.dist, `${to}.${ext}`.replace(/^\//, '')))).toBe(true)
@@ -129,5 +132,16 @@ describeWithFramework('taro')('examples/taro built by `taro build --type weapp`'
     await until(() => main.text('user') !== '' && chat.text('user') !== '')
     expect(d.logins()).toBe(2) // the launch's, and one re-login for both copies
     expect(d.world.wechat.maxLoginsInFlight).toBe(1)
+  })
+
+  it('launched straight into the independent subpackage (no app.js run, getApp() undefined): its guard logs in once and guard.request works', async () => {
+    const d = (device = await startDevice(built.dist))
+    const chat = await open(d, 'chat/pages/index/index', 'load-user')
+    expect(d.runtime.context.getApp()).toBeUndefined()
+    chat.dispatch('load-user', 'tap')
+    await until(() => chat.text('user') !== '' || chat.text('hint') !== '')
+    expect(chat.text('user')).toMatch(/^[0-9a-f]{12}$/)
+    expect(d.logins()).toBe(1)
+    expect(d.paths()).toEqual(['/login 200', '/me 200']) // no token yet: one login first
   })
 })
