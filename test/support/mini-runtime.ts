@@ -7,7 +7,7 @@
  * the way the runtime sends them: the element's `bind<type>` names the owner's method, the event carries
  * `type`, `detail`, `target` and `currentTarget` with the element's id and dataset. How an element is
  * found differs per build (real WXML for uni-app and native components, Taro's data tree rendered by its
- * base.wxml), see views.ts.
+ * base.wxml), see mini-views.ts.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
