@@ -6,8 +6,10 @@ import type { GuardEvent } from '../wire/events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/protocol'
 import { wxPostJson, type WxLike } from '../wire/wx-api'
+import { platformApi } from '../wire/platforms'
 import { dataReplyOf, replyOf } from './read-reply'
 import { isObject } from '../wire/is-object'
+import { deviceOf, type Device } from '../wire/device-slot'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -18,9 +20,13 @@ export type Send<R> = (payload: Record<string, string>) => Promise<R>
 /** One guard's settings, checked once; everything a tap needs besides the shared per-wx state. */
 export interface GuardConfig<R> {
   api: WxLike
+  /** The call on `api` that yields a login code. */
+  login: 'login' | 'getLoginCode'
   /** The app's own session token: sent with url/loginUrl, renewed by every reply that carries one. */
   app: AppSession
   clock: Clock
+  /** The device's shared state: every copy of the package on this wx reaches the same one. */
+  device: Device
   timeout: number
   holdMs: number
   send: Send<R>
@@ -30,8 +36,6 @@ export interface GuardConfig<R> {
   /** Absent without a listener, so the hot path builds no events. */
   emit: ((event: GuardEvent) => void) | undefined
 }
-
-declare const wx: WxLike | undefined
 
 /** What each option must be when given; `fields` maps to non-empty strings, `clock` has now, setTimeout and clearTimeout. */
 const KINDS: Record<string, (value: unknown) => boolean> = {}
@@ -55,8 +59,12 @@ function checkOptions(options: Record<string, unknown>): void {
 
 export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R> {
   checkOptions(options as unknown as Record<string, unknown>)
-  const api = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
-  if (!api || typeof api.login !== 'function' || typeof api.checkSession !== 'function') {
+  // The platform is checked even when wx is given: 'alipay' is refused either way.
+  const own = platformApi(options.platform)
+  const api = options.wx || own
+  // Baidu's login call is getLoginCode (its login is deprecated), where the object has it.
+  const login = options.platform === 'baidu' && api && api.getLoginCode ? 'getLoginCode' : 'login'
+  if (!api || typeof api[login] !== 'function' || typeof api.checkSession !== 'function') {
     throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'options.timeout', 'CONFIG')
@@ -72,7 +80,9 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
         }
       }
     : undefined
-  const app = createAppSession(api, options.session, Date.now, emit)
+  const clock = monotonic(options.clock || systemClock)
+  const device = deviceOf(api, clock)
+  const app = createAppSession(api, options.session, Date.now, emit, device)
   // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
   const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
   const postData = (to: string, payload: Record<string, string>) => {
@@ -83,8 +93,10 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   const config: GuardConfig<R> = {
     api,
+    login,
     app,
-    clock: monotonic(options.clock || systemClock),
+    clock,
+    device,
     timeout,
     holdMs,
     send,
