@@ -7,6 +7,8 @@
  */
 import fc from 'fast-check'
 import { RATE_LIMIT, RATE_WINDOW_MS } from '../../simulator/model/wechat'
+import { PROFILES, type PlatformProfile } from '../../simulator/model/platforms'
+import type { VirtualClock } from '../../simulator/model/virtual-clock'
 import { World, runToQuiet, scheduled } from '../../simulator/world/world'
 import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type CreateGuard, type Run, type Scenario } from '../../simulator/scenarios/scenario'
 import type { SessionGuard } from '../../miniprogram_npm_src'
@@ -16,13 +18,17 @@ import { DATA_URL, LOGIN_URL, httpWorld } from './model-http'
 /** Which of the guarantees a file runs: guarantee 5 (recovery, the slowest) and the rest run as two files, so two workers share them. */
 export type PropertyPart = 'all' | 'recovery' | 'others'
 
-export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400), part: PropertyPart = 'all'): void {
+/**
+ * The guarantees on one platform's profile (default WeChat's): each platform's login call, code
+ * lifetime, checkSession failures and cipher, the same race.
+ */
+export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400), profile: PlatformProfile = PROFILES.weixin, part: PropertyPart = 'all'): void {
   const omit = (() => undefined) as unknown as jest.Describe
   const describeRecovery = part !== 'others' ? describe : omit
   const describeOthers = part !== 'recovery' ? describe : omit
 
   async function simulate(s: fc.Scheduler, scenario: Scenario): Promise<{ world: World; run: Run; guard: SessionGuard<Reply> }> {
-    const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+    const world = new World<VirtualClock>(scenario.policies, scheduled(s), scenario.loggedIn, undefined, profile)
     const guard = guardFor(world, {}, create)
     const run = playGuard(world, guard, scenario.steps, create)
     await runToQuiet(world.clock, s)
@@ -213,7 +219,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
           fc.array(fc.constantFrom(200, 400, 401, 409, 500, 502), { minLength: 1, maxLength: 8 }),
           fc.option(fc.integer({ min: 0, max: 6000 })),
           async (s, scenario, statuses, expireAt) => {
-            const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+            const world = new World<VirtualClock>(scenario.policies, scheduled(s), scenario.loggedIn, undefined, profile)
             let next = 0
             const { wx } = httpWorld(world, {
               respond: (reply) => ({ statusCode: reply.ok ? 200 : statuses[next++ % statuses.length] }),
