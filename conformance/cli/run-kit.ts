@@ -1,4 +1,5 @@
 import { BackendClient } from '../client/backend-client'
+import { boundedPost, PostFailed } from '../client/bounded-post'
 import { json, table } from '../report/table'
 import { ALL_SCENARIOS } from '../scenarios/all-scenarios'
 import { runScenarios, type ScenarioResult } from '../scenarios/run-scenarios'
@@ -24,9 +25,10 @@ async function waitForBackend(options: KitOptions): Promise<boolean> {
   const until = Date.now() + options.waitSeconds * 1000
   while (Date.now() < until) {
     try {
-      await fetch(options.server + options.loginPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(Math.max(100, Math.min(2000, until - Date.now()))) })
+      await boundedPost(options.server + options.loginPath, { 'content-type': 'application/json' }, '{}', Math.max(100, Math.min(2000, until - Date.now())))
       return true
-    } catch {
+    } catch (error) {
+      if (error instanceof PostFailed && error.status !== undefined) return true
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
     }
   }

@@ -1,5 +1,7 @@
 import type { ReplyKind } from '../../miniprogram_npm_src/wire/protocol'
 import { renameFields, type OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
+import { carriesReply, defaultIsExpired, isUsableToken } from '../../miniprogram_npm_src/wire/reply-reading'
+import { boundedPost, PostFailed } from './bounded-post'
 import type { ClientOptions } from './client-options'
 
 /** What a reply means to the guard: its reply kinds, plus what the transport made of it. */
@@ -14,25 +16,21 @@ export interface Seen {
   text: string
   kind: SeenKind
   reason?: string
+  /** A token the guard takes (docs/protocol.md P-ID-1): 1–4096 visible ASCII characters. */
   token?: string
+  /** A token the reply carried that the guard would refuse, described (never shown). */
+  refusedToken?: string
   ms: number
 }
 
-/** The longest the kit waits for one answer: the guard's default timeout (10 s) and a margin. */
-export const REQUEST_TIMEOUT_MS = 12_000
-
-/** A body the server meant as its answer (the guard's rule, whatever the HTTP status). */
-function isProtocolReply(body: unknown, classify: ClientOptions['classify']): boolean {
-  if (safeClassify(classify, body) !== 'failed') return true
-  const { ok, reason } = (body && typeof body === 'object' ? body : {}) as { ok?: unknown; reason?: unknown }
-  return ok === false && typeof reason === 'string' && reason !== ''
-}
-
-function safeClassify(classify: ClientOptions['classify'], body: unknown): ReplyKind {
-  try {
-    return classify(body)
-  } catch {
-    return 'failed'
+/** classify is the app's code (a --config file): a throw reads as a failure, as in the guard's outcome. */
+function safeClassify(classify: ClientOptions['classify']): ClientOptions['classify'] {
+  return (body) => {
+    try {
+      return classify(body)
+    } catch {
+      return 'failed'
+    }
   }
 }
 
@@ -70,12 +68,11 @@ export class BackendClient {
     const url = this.base.replace(/\/$/, '') + (route === 'login' ? this.paths.login : this.paths.data)
     let seen: Seen
     try {
-      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-      const text = await response.text()
-      seen = this.read(route, response.status, response.headers.get('content-type') || '', text, Date.now() - started)
+      const reply = await boundedPost(url, headers, JSON.stringify(body))
+      seen = this.read(route, reply.status, reply.contentType, reply.text, Date.now() - started)
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-      seen = { route, status: 0, contentType: '', body: undefined, text: timedOut ? 'no answer' : String((error as Error)?.message || error), kind: timedOut ? 'timeout' : 'request-failed', ms: Date.now() - started }
+      const timedOut = error instanceof PostFailed && error.why === 'timeout'
+      seen = { route, status: 0, contentType: '', body: undefined, text: String((error as Error)?.message || error), kind: timedOut ? 'timeout' : 'request-failed', ms: Date.now() - started }
     }
     this.seen.push(seen)
     return seen
@@ -92,12 +89,24 @@ export class BackendClient {
     const { reason } = (body && typeof body === 'object' ? body : {}) as { reason?: unknown }
     if (typeof reason === 'string') seen.reason = reason
     const grant = body === undefined ? undefined : safe(() => this.options.fromReply(body))
-    if (grant && typeof grant.token === 'string' && grant.token) seen.token = grant.token
-    if (route === 'data' && (status === 401 || seen.reason === 'SESSION_EXPIRED')) seen.kind = 'session-expired'
-    else if (body !== undefined && (status < 400 || isProtocolReply(body, this.options.classify))) seen.kind = safeClassify(this.options.classify, body)
+    const token = grant ? grant.token : undefined
+    // The guard's rule: a token outside it is neither stored nor sent, as if the reply carried none.
+    if (isUsableToken(token)) seen.token = token
+    else if (token !== undefined && token !== null && token !== '') seen.refusedToken = describeToken(token)
+    const classify = safeClassify(this.options.classify)
+    const res = { statusCode: status, data: body }
+    if (route === 'data' && defaultIsExpired(res)) seen.kind = 'session-expired'
+    else if (body !== undefined && carriesReply(res, classify)) seen.kind = classify(body)
     else seen.kind = status >= 400 ? 'request-failed' : 'failed'
     return seen
   }
+}
+
+/** What was wrong with a token the guard refuses, without showing it. */
+function describeToken(token: unknown): string {
+  if (typeof token !== 'string') return `a token of type ${typeof token}`
+  if (token.length > 4096) return `a token of ${token.length} characters (the guard takes 1–4096)`
+  return 'a token with characters other than visible ASCII (the guard takes ! to ~ only)'
 }
 
 function safe<T>(fn: () => T): T | undefined {
@@ -110,9 +119,11 @@ function safe<T>(fn: () => T): T | undefined {
 
 /** One answer in a line, tokens and data blanked: what the table shows under "saw". */
 export function describe(seen: Seen): string {
-  if (seen.status === 0) return `${seen.kind === 'timeout' ? `no answer within ${Math.round(seen.ms / 1000)} s` : `request failed: ${seen.text}`}`
+  if (seen.status === 0) return seen.kind === 'timeout' ? `no whole answer within ${Math.round(seen.ms / 1000)} s` : `request failed: ${seen.text}`
   const shown = seen.body === undefined ? JSON.stringify(seen.text.slice(0, 60)) : JSON.stringify(blank(seen.body))
-  return `HTTP ${seen.status} ${shown.length > 110 ? shown.slice(0, 107) + '...' : shown}`
+  const line = `HTTP ${seen.status} ${shown.length > 110 ? shown.slice(0, 107) + '...' : shown}`
+  if (seen.kind === 'request-failed' && seen.body !== undefined && seen.status >= 400) return `${line} (a failed request for the guard: P-STATUS-1)`
+  return seen.refusedToken ? `${line} (${seen.refusedToken}: the guard refuses it, P-ID-1)` : line
 }
 
 function blank(value: unknown): unknown {
