@@ -20,6 +20,8 @@ export interface Seen {
   token?: string
   /** A token the reply carried that the guard would refuse, described (never shown). */
   refusedToken?: string
+  /** An `ok` body on a status ≥ 400: the guard reads a failed request (P-STATUS-1). */
+  okOnError?: true
   ms: number
 }
 
@@ -98,6 +100,7 @@ export class BackendClient {
     if (route === 'data' && defaultIsExpired(res)) seen.kind = 'session-expired'
     else if (body !== undefined && carriesReply(res, classify)) seen.kind = classify(body)
     else seen.kind = status >= 400 ? 'request-failed' : 'failed'
+    if (status >= 400 && body !== undefined && classify(body) === 'ok') seen.okOnError = true
     return seen
   }
 }
@@ -122,7 +125,7 @@ export function describe(seen: Seen): string {
   if (seen.status === 0) return seen.kind === 'timeout' ? `no whole answer within ${Math.round(seen.ms / 1000)} s` : `request failed: ${seen.text}`
   const shown = seen.body === undefined ? JSON.stringify(seen.text.slice(0, 60)) : JSON.stringify(blank(seen.body))
   const line = `HTTP ${seen.status} ${shown.length > 110 ? shown.slice(0, 107) + '...' : shown}`
-  if (seen.kind === 'request-failed' && seen.body !== undefined && seen.status >= 400) return `${line} (a failed request for the guard: P-STATUS-1)`
+  if (seen.okOnError) return `${line} (ok on HTTP ${seen.status}: a failed request for the guard, P-STATUS-1)`
   return seen.refusedToken ? `${line} (${seen.refusedToken}: the guard refuses it, P-ID-1)` : line
 }
 

@@ -1,7 +1,7 @@
 import type { OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
 import type { Seen } from '../client/backend-client'
 import { sealWithoutPlus } from '../wechat/seal'
-import { check, phoneData, show, type Context, type Scenario } from './scenario'
+import { check, phoneData, should, show, type Context, type Scenario } from './scenario'
 
 function shapeProblem(seen: Seen, defaultShape: boolean): string | undefined {
   if (seen.status === 0) return undefined
@@ -59,7 +59,10 @@ export const replyScenarios: Scenario[] = [
       for (const seen of all) {
         const problem = shapeProblem(seen, ctx.client.defaultShape)
         check(!problem, `${seen.route} route: ${show(seen)} ${problem}`)
+        check(!seen.okOnError, `${seen.route} route: ${show(seen)}`, 'P-STATUS-1', 'answer ok with HTTP 200 (a proxy or error handler must not turn it into an error status)')
       }
+      const off = all.filter((seen) => seen.status !== 200 && !seen.okOnError && seen.kind !== 'request-failed' && !(seen.route === 'data' && seen.kind === 'session-expired'))
+      for (const seen of off.slice(0, 3)) should(ctx, false, `${seen.route} route: ${show(seen)}`, 'P-STATUS-1', 'answer protocol replies with HTTP 200 (401 only for a refused token on the data route)')
       const statuses = [...new Set(all.map((s) => s.status))].sort().join('/')
       return `${all.length} replies, all JSON objects${ctx.client.defaultShape ? ' with ok (and reason when not ok)' : ''}; HTTP ${statuses}`
     },
