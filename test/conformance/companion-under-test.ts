@@ -118,12 +118,12 @@ export async function runKitAgainst(url: string, wechatPort: number, tokenLifeti
   return { ...run, output, failed }
 }
 
-/** Starts the companion (as set up), runs the kit against it, stops it. */
-export async function kitAgainstCompanion(setup: Omit<CompanionSetup, 'wechatPort'>): Promise<KitReport> {
+/** Starts the companion (as set up), runs the kit against it (with `extra` arguments, e.g. --strict), stops it. */
+export async function kitAgainstCompanion(setup: Omit<CompanionSetup, 'wechatPort'>, extra: string[] = []): Promise<KitReport> {
   const wechatPort = await freePort()
   const server = await startCompanion({ ...setup, wechatPort })
   try {
-    return await runKitAgainst(server.url, wechatPort, setup.tokenLifetimeSeconds)
+    return await runKitAgainst(server.url, wechatPort, setup.tokenLifetimeSeconds, extra)
   } finally {
     await server.close()
   }
