@@ -28,6 +28,7 @@ interface PhoneCode {
   openid?: string
   /** The openid the backend named with each call for this code (undefined: none named). */
   openidsNamed: (string | undefined)[]
+  used?: true
 }
 
 /** WeChat's answer when the openid named is not the code's user (undocumented errcode: modelled as 40029). */
@@ -170,10 +171,12 @@ export class FakeWeChat {
     if (!accessToken || !this.accessTokens.has(accessToken)) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' }
     const entry = typeof code === 'string' ? this.phoneCodes.get(code) : undefined
     if (!entry) return { errcode: 40029, errmsg: 'invalid code' }
+    // Every call counts (P-PHONE-2 is about sending a code twice); one WeChat refused for its openid does not use it up.
+    entry.redemptions++
     entry.openidsNamed.push(typeof openid === 'string' ? openid : undefined)
     if (openid !== undefined && entry.openid !== undefined && openid !== entry.openid) return NOT_THIS_USERS_CODE
-    entry.redemptions++
-    if (entry.redemptions > 1) return { errcode: 40029, errmsg: 'invalid code' }
+    if (entry.used) return { errcode: 40029, errmsg: 'invalid code' }
+    entry.used = true
     const { phoneNumber } = entry
     return { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86', watermark: { appid: this.options.appId, timestamp: Math.floor(Date.now() / 1000) } } }
   }

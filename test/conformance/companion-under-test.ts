@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { DEFAULTS } from '../../conformance/cli/args'
 import { runKit, type KitRun } from '../../conformance/cli/run-kit'
-import type { HttpAdapterOptions, OpenDataHandler, SessionKeyStore } from '../../server'
+import type { HttpAdapterOptions, OpenDataHandler, SessionKeyStore, WeChatApi } from '../../server'
 import { listen } from '../server/http-listen'
 
 // The package as users get it.
@@ -22,6 +22,8 @@ export type Mount = 'node:http' | 'express' | 'koa'
 
 export interface Breakage {
   store?: (inner: SessionKeyStore) => SessionKeyStore
+  /** What the companion calls WeChat with. */
+  api?: (inner: WeChatApi) => WeChatApi
   handler?: (inner: OpenDataHandler) => OpenDataHandler
   /** Identity options that replace `{ sessionSecret }`. */
   identity?: (lifetimeSeconds: number) => Pick<HttpAdapterOptions, 'identify' | 'onLogin'>
@@ -62,7 +64,8 @@ export async function startCompanion(setup: CompanionSetup): Promise<{ url: stri
   const baseUrl = `http://127.0.0.1:${setup.wechatPort}`
   const memory = new companion.MemoryStore()
   const store = breakage.store ? breakage.store(memory) : memory
-  const api = companion.createWeChatApi({ appId, appSecret: DEFAULTS.secret, baseUrl, timeoutMs: setup.wechatTimeoutMs })
+  const realApi = companion.createWeChatApi({ appId, appSecret: DEFAULTS.secret, baseUrl, timeoutMs: setup.wechatTimeoutMs })
+  const api = breakage.api ? breakage.api(realApi) : realApi
   const real = companion.createOpenDataHandler({ appId, api, store })
   const handler = breakage.handler ? breakage.handler(real) : real
   const identity = breakage.identity ? breakage.identity(setup.tokenLifetimeSeconds) : { sessionSecret: SESSION_SECRET, sessionLifetimeSeconds: setup.tokenLifetimeSeconds }

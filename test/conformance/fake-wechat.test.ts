@@ -60,11 +60,12 @@ describe('the fake WeChat API', () => {
     const owner = wechat.newUser()
     const phoneCode = wechat.issuePhoneCode('13900000003', owner)
     expect(await redeem({ code: phoneCode, openid: wechat.newUser() })).toMatchObject({ errcode: 40029 })
-    expect(wechat.redemptionsOf(phoneCode)).toBe(0)
     expect(await redeem({ code: phoneCode, openid: owner })).toMatchObject({ errcode: 0, phone_info: { phoneNumber: '13900000003' } })
+    expect(await redeem({ code: phoneCode, openid: owner })).toMatchObject({ errcode: 40029 })
+    expect(wechat.redemptionsOf(phoneCode)).toBe(3)
     const unnamed = wechat.issuePhoneCode('13900000004', owner)
     expect(await redeem({ code: unnamed })).toMatchObject({ errcode: 0, phone_info: { phoneNumber: '13900000004' } })
-    expect([wechat.openidsNamedFor(phoneCode).length, wechat.openidsNamedFor(unnamed)]).toEqual([2, [undefined]])
+    expect([wechat.openidsNamedFor(phoneCode).length, wechat.openidsNamedFor(unnamed)]).toEqual([3, [undefined]])
   })
 
   it('checksession: 0 for hmac_sha256(current session_key, ""), 87009 for a replaced key', async () => {

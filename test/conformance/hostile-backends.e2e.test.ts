@@ -8,7 +8,7 @@ import { runKit, type KitRun } from '../../conformance/cli/run-kit'
 import { REPLY_BYTES_LIMIT, REQUEST_TIMEOUT_MS } from '../../conformance/client/bounded-post'
 import { ALL_SCENARIOS } from '../../conformance/scenarios/all-scenarios'
 import { freePort, kitAgainstCompanion, startCompanion } from './companion-under-test'
-import { drippingReplies, endlessHeaders, hugeReplies, longTokens, noTokenAfterDecryptFailed, statusFlippingProxy } from './hostile-backends'
+import { drippingReplies, endlessHeaders, hugeReplies, longTokens, noTokenAfterDecryptFailed, phoneCodeOpenid, statusFlippingProxy } from './hostile-backends'
 
 const only = (...ids: string[]) => ALL_SCENARIOS.filter((s) => ids.includes(s.id))
 const GIB = 1024 ** 3
@@ -85,6 +85,33 @@ describe('a SHOULD not followed: no token after a failed flag-0 decrypt (P-ID-1)
     expect(result(run, 'failed-decrypt-stores-key')).toMatchObject({ status: 'fail', rule: 'P-ID-1' })
     expect(out).toMatch(/\| failed-decrypt-stores-key: [^|]+ \| FAIL \| [^|]+ \| P-ID-1 \|/)
     expect(out).toMatch(/NOT conformant \(--strict/)
+  }, 60_000)
+})
+
+describe("phone codes bound to their user: the openid named to getuserphonenumber (P-PHONE-5)", () => {
+  async function against(named: 'none' | 'wrong', args: string[]) {
+    const wechatPort = await freePort()
+    const companion = await startCompanion({ mount: 'node:http', wechatPort, tokenLifetimeSeconds: 5, breakage: phoneCodeOpenid(named) })
+    try {
+      return await runKit(['--server', companion.url, '--wechat-port', String(wechatPort), ...args], { out: () => undefined, err: () => undefined }, only('phone-code-bound'))
+    } finally {
+      await companion.close()
+    }
+  }
+
+  it("none named: another user's phone code is answered; a WARN, a failure with --strict", async () => {
+    const run = await against('none', [])
+    expect(run.exitCode).toBe(0)
+    expect(result(run, 'phone-code-bound')).toMatchObject({ status: 'warn', rule: 'P-PHONE-5', saw: expect.stringMatching(/without the user's openid; another user's phone code answered: HTTP 200 .*"ok":true/) })
+    const strict = await against('none', ['--strict'])
+    expect(strict.exitCode).toBe(1)
+    expect(result(strict, 'phone-code-bound')).toMatchObject({ status: 'fail', rule: 'P-PHONE-5' })
+  }, 60_000)
+
+  it("another id named: WeChat refuses the user's own code, a failure", async () => {
+    const run = await against('wrong', [])
+    expect(run.exitCode).toBe(1)
+    expect(result(run, 'phone-code-bound')).toMatchObject({ status: 'fail', rule: 'P-PHONE-5', saw: expect.stringMatching(/PHONE_CODE_REJECTED/) })
   }, 60_000)
 })
 

@@ -8,7 +8,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net'
 import { request, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
-import type { OpenDataHandler } from '../../server'
+import type { OpenDataHandler, WeChatApi } from '../../server'
 import { listen, type Listening } from '../server/http-listen'
 import type { Breakage } from './companion-under-test'
 
@@ -131,5 +131,15 @@ export async function endlessHeaders(everyMs: number | 'flood'): Promise<{ base:
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       }),
+  }
+}
+
+/** getuserphonenumber called as before 2023: the phone code alone (`openid`: none), or with an id that is not the openid. */
+export function phoneCodeOpenid(named: 'none' | 'wrong'): Breakage {
+  return {
+    api: (inner): WeChatApi => ({
+      code2Session: (code) => inner.code2Session(code),
+      getPhoneNumberByCode: (phoneCode, openid) => inner.getPhoneNumberByCode(phoneCode, named === 'none' || openid === undefined ? undefined : `user-${openid.length}`),
+    }),
   }
 }
