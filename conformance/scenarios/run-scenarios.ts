@@ -18,7 +18,7 @@ function passed(base: { id: string; title: string; rule: string }, saw: string, 
   if (warnings.length === 0) return { ...base, status: 'pass', saw, fix: '', warnings, ms }
   const status = strict ? 'fail' : 'warn'
   const rule = [...new Set(warnings.map((w) => w.rule))].join(', ')
-  return { ...base, status, saw: warnings.map((w) => w.saw).join('; '), rule, fix: warnings.map((w) => w.fix).join('; '), warnings, ms }
+  return { ...base, status, saw: warnings.map((w) => w.saw).join('; '), rule, fix: [...new Set(warnings.map((w) => w.fix))].join('; '), warnings, ms }
 }
 
 /** Past this a scenario is a failure: the backend left a request unanswered. */
