@@ -20,7 +20,7 @@ describe('the conformance kit against the companion', () => {
     const report = reports.get(mount) as KitReport
     expect(report.failed).toEqual([])
     expect(report.exitCode).toBe(0)
-    expect(report.results?.length).toBeGreaterThanOrEqual(24)
-    expect(report.output).toMatch(/24 passed, 0 warned, 0 failed, 0 skipped in [\d.]+ s: conformant \(--strict/)
+    expect(report.results?.length).toBeGreaterThanOrEqual(25)
+    expect(report.output).toMatch(/25 passed, 0 warned, 0 failed, 0 skipped in [\d.]+ s: conformant \(--strict/)
   })
 })

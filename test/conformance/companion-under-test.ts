@@ -27,6 +27,8 @@ export interface Breakage {
   handler?: (inner: OpenDataHandler) => OpenDataHandler
   /** Identity options that replace `{ sessionSecret }`. */
   identity?: (lifetimeSeconds: number) => Pick<HttpAdapterOptions, 'identify' | 'onLogin'>
+  /** Options of createHttpHandler beside the identity ones (its body limit, for one). */
+  http?: Partial<HttpAdapterOptions>
   /** What the server makes of a parsed body before the companion sees it. */
   body?: (body: Record<string, unknown>) => Record<string, unknown>
 }
@@ -69,7 +71,7 @@ export async function startCompanion(setup: CompanionSetup): Promise<{ url: stri
   const real = companion.createOpenDataHandler({ appId, api, store })
   const handler = breakage.handler ? breakage.handler(real) : real
   const identity = breakage.identity ? breakage.identity(setup.tokenLifetimeSeconds) : { sessionSecret: SESSION_SECRET, sessionLifetimeSeconds: setup.tokenLifetimeSeconds }
-  const http = companion.createHttpHandler(handler, identity)
+  const http = companion.createHttpHandler(handler, { ...breakage.http, ...identity })
   const mangle = breakage.body
   const mangled = (body: unknown) => (mangle && body && typeof body === 'object' ? mangle(body as Record<string, unknown>) : body)
 

@@ -8,7 +8,7 @@ import { runKit, type KitRun } from '../../conformance/cli/run-kit'
 import { REPLY_BYTES_LIMIT, REQUEST_TIMEOUT_MS } from '../../conformance/client/bounded-post'
 import { ALL_SCENARIOS } from '../../conformance/scenarios/all-scenarios'
 import { freePort, kitAgainstCompanion, startCompanion } from './companion-under-test'
-import { drippingReplies, endlessHeaders, hugeReplies, longTokens, noTokenAfterDecryptFailed, phoneCodeOpenid, statusFlippingProxy } from './hostile-backends'
+import { drippingReplies, endlessHeaders, failureStatusProxy, hugeReplies, longTokens, noTokenAfterDecryptFailed, phoneCodeOpenid, statusFlippingProxy } from './hostile-backends'
 
 const only = (...ids: string[]) => ALL_SCENARIOS.filter((s) => ids.includes(s.id))
 const GIB = 1024 ** 3
@@ -85,6 +85,49 @@ describe('a SHOULD not followed: no token after a failed flag-0 decrypt (P-ID-1)
     expect(result(run, 'failed-decrypt-stores-key')).toMatchObject({ status: 'fail', rule: 'P-ID-1' })
     expect(out).toMatch(/\| failed-decrypt-stores-key: [^|]+ \| FAIL \| [^|]+ \| P-ID-1 \|/)
     expect(out).toMatch(/NOT conformant \(--strict/)
+  }, 60_000)
+})
+
+describe('a SHOULD not followed: protocol replies with HTTP 200 (P-STATUS-1)', () => {
+  it('failures answered with HTTP 400: the guard reads them all the same, so a WARN; a failure with --strict', async () => {
+    const wechatPort = await freePort()
+    const companion = await startCompanion({ mount: 'node:http', wechatPort, tokenLifetimeSeconds: 5 })
+    const proxy = await failureStatusProxy(companion.url, 400)
+    try {
+      const args = ['--server', proxy.base, '--wechat-port', String(wechatPort)]
+      const ids = only('no-key', 'bad-input', 'reply-shapes')
+      const run = await runKit(args, { out: () => undefined, err: () => undefined }, ids)
+      expect(run.results?.map((r) => [r.id, r.status])).toEqual([
+        ['no-key', 'pass'],
+        ['bad-input', 'pass'],
+        ['reply-shapes', 'warn'],
+      ])
+      expect(result(run, 'reply-shapes')).toMatchObject({ rule: 'P-STATUS-1', saw: expect.stringMatching(/data route: HTTP 400 .*SESSION_KEY_MISSING/) })
+      expect(run.exitCode).toBe(0)
+      expect((await runKit([...args, '--strict'], { out: () => undefined, err: () => undefined }, ids)).exitCode).toBe(1)
+    } finally {
+      await proxy.close()
+      await companion.close()
+    }
+  }, 60_000)
+})
+
+describe('a SHOULD not followed: bodies up to 128 KiB accepted (P-HTTP-3)', () => {
+  it('a 32 KiB body limit: the large payload is a WARN (413 TOO_LARGE seen), a failure with --strict', async () => {
+    const wechatPort = await freePort()
+    const companion = await startCompanion({ mount: 'node:http', wechatPort, tokenLifetimeSeconds: 5, breakage: { http: { maxBodyBytes: 32 * 1024 } } })
+    try {
+      const args = ['--server', companion.url, '--wechat-port', String(wechatPort)]
+      const run = await runKit(args, { out: () => undefined, err: () => undefined }, only('large-payload', 'reply-shapes'))
+      expect(run.exitCode).toBe(0)
+      // 413 TOO_LARGE is a transport refusal: its status is no warning of its own.
+      expect(result(run, 'reply-shapes')).toMatchObject({ status: 'pass' })
+      expect(result(run, 'large-payload')).toMatchObject({ status: 'warn', rule: 'P-HTTP-3', saw: expect.stringMatching(/6\d{4} characters of encryptedData: HTTP 413 .*TOO_LARGE/) })
+      const strict = await runKit([...args, '--strict'], { out: () => undefined, err: () => undefined }, only('large-payload'))
+      expect(strict.exitCode).toBe(1)
+    } finally {
+      await companion.close()
+    }
   }, 60_000)
 })
 

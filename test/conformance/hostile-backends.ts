@@ -24,6 +24,23 @@ export function statusFlippingProxy(target: string): Promise<Listening> {
   })
 }
 
+/** A reverse proxy in front of `target` that answers every `{ ok: false }` body with `status` (as Spring or Laravel apps do). */
+export function failureStatusProxy(target: string, status: number): Promise<Listening> {
+  return listen((req: IncomingMessage, res: ServerResponse) => {
+    const upstream = request(target + (req.url || '/'), { method: req.method, headers: req.headers }, (answer) => {
+      const chunks: Buffer[] = []
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk))
+      answer.on('end', () => {
+        const body = Buffer.concat(chunks)
+        const failed = /^\{"ok":false/.test(body.toString('utf8'))
+        res.writeHead(failed && answer.statusCode === 200 ? status : answer.statusCode || 502, { 'content-type': 'application/json' }).end(body)
+      })
+    })
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+}
+
 /** Tokens of 4,200 characters, issued on every login and honoured on flag '1' (no guard would ever send one). */
 export function longTokens(length = 4200): Breakage {
   const users = new Map<string, string>()
