@@ -105,11 +105,9 @@ export class BackendClient {
   }
 }
 
-/** What was wrong with a token the guard refuses, without showing it. */
+/** A token the guard refuses, described without showing it (isUsableToken said no; the guard takes 1–4096 visible ASCII). */
 function describeToken(token: unknown): string {
-  if (typeof token !== 'string') return `a token of type ${typeof token}`
-  if (token.length > 4096) return `a token of ${token.length} characters (the guard takes 1–4096)`
-  return 'a token with characters other than visible ASCII (the guard takes ! to ~ only)'
+  return typeof token === 'string' ? `a token of ${token.length} characters, not all visible ASCII or too many (the guard takes 1–4096)` : `a token of type ${typeof token}`
 }
 
 function safe<T>(fn: () => T): T | undefined {
