@@ -25,6 +25,9 @@ export interface Seen {
   ms: number
 }
 
+/** After this many requests in a row without a whole answer in time, the rest fail unsent: a dripping backend costs ~36 s, not 12 s a request. */
+export const GIVE_UP_AFTER_UNANSWERED = 3
+
 /** classify is the app's code (a --config file): a throw reads as a failure, as in the guard's outcome. */
 function safeClassify(classify: ClientOptions['classify']): ClientOptions['classify'] {
   return (body) => {
@@ -42,6 +45,8 @@ function safeClassify(classify: ClientOptions['classify']): ClientOptions['class
  */
 export class BackendClient {
   readonly seen: Seen[] = []
+  /** Requests in a row cut off by the time bound (any whole answer resets it). */
+  private unanswered = 0
 
   constructor(
     private readonly base: string,
@@ -70,10 +75,14 @@ export class BackendClient {
     const url = this.base.replace(/\/$/, '') + (route === 'login' ? this.paths.login : this.paths.data)
     let seen: Seen
     try {
+      // A backend that leaves request after request without a whole answer would cost every scenario the full wait.
+      if (this.unanswered >= GIVE_UP_AFTER_UNANSWERED) throw new PostFailed('transport', `not sent: the last ${this.unanswered} requests got no whole answer in time`)
       const reply = await boundedPost(url, headers, JSON.stringify(body))
+      this.unanswered = 0
       seen = this.read(route, reply.status, reply.contentType, reply.text, Date.now() - started)
     } catch (error) {
       const timedOut = error instanceof PostFailed && error.why === 'timeout'
+      if (timedOut) this.unanswered++
       seen = { route, status: 0, contentType: '', body: undefined, text: String((error as Error)?.message || error), kind: timedOut ? 'timeout' : 'request-failed', ms: Date.now() - started }
     }
     this.seen.push(seen)

@@ -14,11 +14,13 @@ async function wechatTrouble(ctx: Context, script: { errcode?: number; delayMs?:
   const openid = ctx.wechat.newUser()
   const loginCode = ctx.wechat.issueCode(openid, script).code
   const login = await ctx.backend.login(loginCode)
+  check(login.status !== 0, `login while WeChat fails: ${show(login)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(login.kind), `login while WeChat fails: ${show(login)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails: no session, no token')
   check(login.ms <= CLIENT_TIMEOUT_MS, `login answered after ${login.ms} ms: ${show(login)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
   const { code, sessionKey } = ctx.wechat.issueCode(openid, script)
   const { sealed } = sealedPhone(sessionKey, ctx.settings.appId)
   const data = await ctx.backend.data(payload('0', code, { sealed }))
+  check(data.status !== 0, `flag '0' while WeChat fails: ${show(data)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(data.kind), `flag '0' while WeChat fails: ${show(data)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails (DECRYPT_FAILED would say the key is stored)')
   check(data.ms <= CLIENT_TIMEOUT_MS, `flag '0' answered after ${data.ms} ms: ${show(data)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
   for (const [what, seen] of [['login', login], ["flag '0'", data]] as const) {

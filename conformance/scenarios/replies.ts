@@ -59,6 +59,8 @@ export const replyScenarios: Scenario[] = [
     fix: 'answer every request on both routes with a JSON object { ok: true, … } or { ok: false, reason }',
     async run(ctx) {
       const all = ctx.backend.seen.filter((s) => s.status !== 0)
+      const first = ctx.backend.seen[0]
+      check(all.length > 0, `no reply to judge: every request failed${first ? ` (the first: ${show(first)})` : ''}`)
       for (const seen of all) {
         const problem = shapeProblem(seen, ctx.client.defaultShape)
         check(!problem, `${seen.route} route: ${show(seen)} ${problem}`)
