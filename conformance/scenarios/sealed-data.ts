@@ -1,4 +1,4 @@
-import { sealWithoutPlus, sealWithPlus } from '../wechat/seal'
+import { sealWithoutPlusBy, sealWithPlusBy } from '../platforms/sealing'
 import { payload } from './payload'
 import { check, expectPhone, loggedIn, phoneData, show, type Scenario } from './scenario'
 
@@ -11,7 +11,7 @@ export const sealedDataScenarios: Scenario[] = [
     async run(ctx) {
       const user = await loggedIn(ctx)
       const data = phoneData(ctx.settings.appId)
-      const sealed = sealWithPlus(user.sessionKey, data)
+      const sealed = sealWithPlusBy(ctx.platform.seal, user.sessionKey, data)
       const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
       expectPhone(seen, data.phoneNumber, "flag '1' with '+' in iv and encryptedData", this.rule, this.fix)
       return show(seen)
@@ -25,7 +25,7 @@ export const sealedDataScenarios: Scenario[] = [
     async run(ctx) {
       const user = await loggedIn(ctx)
       const data = phoneData(ctx.settings.appId)
-      const plus = sealWithPlus(user.sessionKey, data)
+      const plus = sealWithPlusBy(ctx.platform.seal, user.sessionKey, data)
       const spaced = { iv: plus.iv.replace(/\+/g, ' '), encryptedData: plus.encryptedData.replace(/\+/g, ' ') }
       const seen = await ctx.backend.data(payload('1', '', { sealed: spaced }), user.token)
       expectPhone(seen, data.phoneNumber, "flag '1' with every '+' turned into a space (one at the very start)", this.rule, this.fix)
@@ -39,7 +39,7 @@ export const sealedDataScenarios: Scenario[] = [
     fix: "compare watermark.appid with your appid after decrypting; answer WATERMARK_MISMATCH, never the data",
     async run(ctx) {
       const user = await loggedIn(ctx)
-      const sealed = sealWithoutPlus(user.sessionKey, phoneData('wx0000000000000000'))
+      const sealed = sealWithoutPlusBy(ctx.platform.seal, user.sessionKey, phoneData('wx0000000000000000'))
       const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
       check(seen.kind === 'failed', `data sealed for another app: ${show(seen)}`)
       if (ctx.client.defaultShape) check(seen.reason === 'WATERMARK_MISMATCH', `data sealed for another app: ${show(seen)}`, 'P-CRYPTO-3', 'answer { ok: false, reason: "WATERMARK_MISMATCH" }')
