@@ -5,7 +5,7 @@ import { platformDataScenarios } from './platform-data'
 import type { Scenario } from './scenario'
 
 /** Scenarios that run only on some platforms; every other scenario runs on all five. */
-const ONLY_ON: Record<string, PlatformName[]> = {
+export const ONLY_ON: Record<string, PlatformName[]> = {
   'no-watermark': ['qq', 'toutiao', 'kuaishou'],
   'baidu-padding': ['baidu'],
 }
