@@ -104,6 +104,35 @@ describe('the companion on Baidu', () => {
   })
 })
 
+describe("Douyin's phone codes, redeemed by an api of the app's own", () => {
+  it('are claimed once like WeChat’s: the same user gets the number again, another user PHONE_CODE_REJECTED, one redemption', async () => {
+    const fake = await fakeOf('toutiao')
+    const douyin = createWeChatApi({ platform: 'toutiao', appId: KIT_PLATFORMS.toutiao.defaultAppId, appSecret: SECRET, baseUrl: fake.base, timeoutMs: 5000 })
+    const redeemed: string[] = []
+    // What an app writes around its own Douyin phone API and RSA key: here, a number per code it was given.
+    const numbers = new Map([['tt-phone-code-1', '13800138001']])
+    const handler = createOpenDataHandler({
+      platform: 'toutiao',
+      appId: KIT_PLATFORMS.toutiao.defaultAppId,
+      api: {
+        code2Session: (code) => douyin.code2Session(code),
+        async getPhoneNumberByCode(phoneCode) {
+          redeemed.push(phoneCode)
+          const number = numbers.get(phoneCode) as string
+          return { phoneNumber: number, purePhoneNumber: number, countryCode: '86' }
+        },
+      },
+    })
+    const alice = fake.wechat.newUser()
+    const bob = fake.wechat.newUser()
+    const payload = { sessionKeyValidFlag: '1', code: '', phoneCode: 'tt-phone-code-1' }
+    expect((await handler.openData(payload, alice)).reply).toEqual({ ok: true, data: { phoneNumber: '13800138001', purePhoneNumber: '13800138001', countryCode: '86' }, source: 'phone-code' })
+    expect((await handler.openData(payload, alice)).reply).toMatchObject({ ok: true, source: 'phone-code' })
+    expect((await handler.openData(payload, bob)).reply).toEqual({ ok: false, reason: 'PHONE_CODE_REJECTED' })
+    expect(redeemed).toEqual(['tt-phone-code-1'])
+  })
+})
+
 describe('platforms sharing one store and one secret', () => {
   it("never mix keys: WeChat's login of the same openid leaves Douyin's key current", async () => {
     const store = new MemoryStore()
