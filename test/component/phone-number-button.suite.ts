@@ -6,7 +6,7 @@
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { consentAs } from '../../simulator/phone-consent'
+import { consentAs } from '../../simulator/model/phone-consent'
 import { installApp, realWorld, until } from './harness'
 
 /** `packageDir` holds the package's index.js and phone-number-button/ (built or compiled). */
