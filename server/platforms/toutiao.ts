@@ -1,8 +1,11 @@
 import { ServerError, type ServerErrorCode } from '../common/errors'
 import { FIVE_MINUTES_MS, json, sessionFrom, type PlatformProfile } from './profile'
 
-/** err_no of /api/apps/v2/jscode2session: 40018 bad code, 40019 bad anonymous code, 40020 neither given; -1 system error. */
-const ERR_NO: Record<number, ServerErrorCode> = { 40018: 'CODE_INVALID', 40019: 'CODE_INVALID', 40020: 'CODE_INVALID', [-1]: 'WECHAT_BUSY' }
+/**
+ * err_no of /api/apps/v2/jscode2session: 40018 bad code, 40019 bad anonymous code, 40020 neither given.
+ * Its −1 is a "system error" nobody documents as unprocessed: the claim is kept (WECHAT_ERROR), unlike WeChat's −1.
+ */
+const ERR_NO: Record<number, ServerErrorCode> = { 40018: 'CODE_INVALID', 40019: 'CODE_INVALID', 40020: 'CODE_INVALID' }
 
 /**
  * Douyin: POST JSON { appid, secret, code } (no anonymous code: the guard sends logged-in codes) →

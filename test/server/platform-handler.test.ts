@@ -54,6 +54,17 @@ describe.each(ALL)('the companion on %s', (platform) => {
     expect((await handler.login({ code: busy })).reply).toEqual({ ok: false, reason: 'WECHAT_UNAVAILABLE' })
   })
 
+  it('gives a claim back after a busy answer only where the platform documents it as unprocessed (WeChat, QQ)', async () => {
+    const fake = await fakeOf(platform)
+    const handler = handlerOn(platform, fake)
+    const busy = fake.wechat.issueCode(fake.wechat.newUser(), { errcode: -1 }).code
+    expect((await handler.login({ code: busy })).reply).toEqual({ ok: false, reason: 'WECHAT_UNAVAILABLE' })
+    const again = (await handler.login({ code: busy })).reply
+    const reached = fake.wechat.calls.filter((call) => call === 'GET /sns/jscode2session').length
+    if (platform === 'weixin' || platform === 'qq') expect([again, reached]).toEqual([{ ok: false, reason: 'WECHAT_UNAVAILABLE' }, 2])
+    else expect([again, reached]).toEqual([{ ok: false, reason: 'CODE_REJECTED' }, 1])
+  })
+
   it('ignores a phone code where the platform has none the companion redeems: a phone code alone is BAD_INPUT', async () => {
     const fake = await fakeOf(platform)
     const handler = handlerOn(platform, fake)
