@@ -2,8 +2,8 @@
  * `npx session-guard-conformance --platform <name>`: the kit fakes each platform's server API and seals
  * data its way. The companion configured for the platform passes every scenario; mutants made from
  * its real parts are caught on each platform: the handler told another platform (a wrong cipher),
- * the code exchange of another platform (a wrong endpoint), and on QQ/Douyin/Kuaishou WeChat's
- * always-a-watermark rule.
+ * the code exchange of another platform (a wrong endpoint), on QQ/Douyin/Kuaishou WeChat's
+ * always-a-watermark rule, and on Baidu a decipher with the library's automatic 16-byte padding.
  */
 import type { PlatformName } from '../../conformance/platforms/kit-platform'
 import type { KitReport } from './companion-under-test'
@@ -33,6 +33,7 @@ beforeAll(async () => {
     plan.push({ platform, mutant: 'wrong cipher', config: { cipherOf: OTHER_CIPHER[platform] } })
     plan.push({ platform, mutant: 'wrong exchange', config: { exchangeOf: OTHER_EXCHANGE[platform] } })
     if (platform === 'qq' || platform === 'toutiao' || platform === 'kuaishou') plan.push({ platform, mutant: "WeChat's watermark rule", config: { cipherOf: 'weixin' } })
+    if (platform === 'baidu') plan.push({ platform, mutant: 'automatic padding', config: { autoPadding: true } })
   }
   // Two at a time: each run waits out a 5 s token, and the machine is shared.
   for (let i = 0; i < plan.length; i += 2) {
@@ -71,6 +72,18 @@ describe.each(PLATFORMS)('the kit with --platform %s', (platform) => {
     expect(report.exitCode).toBe(1)
     expect(report.failed).toEqual(expect.arrayContaining(['login-identity', 'flag-0-stores-key', 'resent-code', 'concurrent-flag-0']))
     expect(report.results?.find((r) => r.id === 'login-identity')).toMatchObject({ status: 'fail', rule: 'P-LOGIN-1' })
+  })
+})
+
+describe('on baidu, a decipher with automatic 16-byte padding', () => {
+  // The kit's everyday phone data pads by 28 bytes with its 32-character App Key; with a key length that
+  // pads it by 16 or less, the padding scenario (one pad of each side) still catches it.
+  it('is caught: every scenario opening everyday data fails, and the padding scenario on its pad over 16', () => {
+    const report = find('baidu', 'automatic padding')
+    expect(report.exitCode).toBe(1)
+    expect(report.failed).toEqual(expect.arrayContaining([...OPENS_DATA, 'baidu-padding']))
+    expect(report.failed).not.toContain('login-identity')
+    expect(report.results?.find((r) => r.id === 'baidu-padding')).toMatchObject({ status: 'fail', rule: 'P-PLAT-2', saw: expect.stringMatching(/padded by (1[7-9]|2\d|3[0-2]) bytes/) })
   })
 })
 
