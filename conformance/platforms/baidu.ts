@@ -1,11 +1,12 @@
 import { failureKind, jscode2session, type KitPlatform, type PlatformReply, type WeChatExchange } from './kit-platform'
 import { newBaiduSessionKey, sealAsBaidu } from './sealing'
 
-function baiduReply(reply: WeChatExchange): PlatformReply {
+/** As Baidu's OAuth does, the description of a refused code quotes it. */
+function baiduReply(reply: WeChatExchange, code: string): PlatformReply {
   if (!('errcode' in reply)) return { status: 200, body: { openid: reply.openid, session_key: reply.session_key } }
   switch (failureKind(reply.errcode)) {
     case 'bad-code':
-      return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } }
+      return { status: 400, body: { error: 'invalid_grant', error_description: `Invalid authorization code: ${code}` } }
     case 'credentials':
       return { status: 401, body: { error: 'invalid_client', error_description: 'unknown client id' } }
     case 'busy':
@@ -33,6 +34,7 @@ export const baidu: KitPlatform = {
     if (!form || !form.get('code') || !form.get('client_id') || !form.get('sk')) {
       return Promise.resolve({ status: 400, body: { errno: 10010100, error: 'parameter is invalid', error_description: 'code, client_id and sk are required form fields' } })
     }
-    return jscode2session(wechat, form.get('client_id'), form.get('sk'), form.get('code')).then(baiduReply)
+    const code = form.get('code') as string
+    return jscode2session(wechat, form.get('client_id'), form.get('sk'), code).then((reply) => baiduReply(reply, code))
   },
 }

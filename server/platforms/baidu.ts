@@ -16,7 +16,9 @@ export const baidu: PlatformProfile = {
     const errno = Number(body.errno)
     if (body.error !== undefined || (body.errno !== undefined && errno !== 0)) {
       const code = body.error === 'invalid_grant' ? 'CODE_INVALID' : 'WECHAT_ERROR'
-      throw new ServerError(code, `Baidu errno ${Number.isFinite(errno) ? errno : '-'}: ${String(body.error || '')}`, Number.isFinite(errno) ? errno : undefined)
+      // Only the error's kind: its error_description quotes the code ("Invalid authorization code: …").
+      const kind = typeof body.error === 'string' && /^[a-z_ ]{1,40}$/.test(body.error) ? body.error : 'error'
+      throw new ServerError(code, `Baidu errno ${Number.isFinite(errno) ? errno : '-'}: ${kind}`, Number.isFinite(errno) ? errno : undefined)
     }
     const session = sessionFrom(body.openid, body.session_key, undefined)
     if (!session) throw new ServerError('WECHAT_ERROR', 'Baidu jscode2sessionkey answered without a session')

@@ -20,7 +20,8 @@ export const toutiao: PlatformProfile = {
   exchangeRequest: ({ appId, appSecret }, code) => ({ path: '/api/apps/v2/jscode2session', init: json({ appid: appId, secret: appSecret, code }) }),
   readExchange(body) {
     const errNo = Number(body.err_no)
-    if (body.err_no !== undefined && errNo !== 0) throw new ServerError(ERR_NO[errNo] || 'WECHAT_ERROR', `Douyin err_no ${errNo}: ${String(body.err_tips || '')}`, errNo)
+    // err_tips is left out of the message: a platform's free text may quote the code.
+    if (body.err_no !== undefined && errNo !== 0) throw new ServerError(ERR_NO[errNo] || 'WECHAT_ERROR', `Douyin err_no ${errNo}`, errNo)
     const data = (body.data && typeof body.data === 'object' ? body.data : {}) as Record<string, unknown>
     const session = sessionFrom(data.openid, data.session_key, data.unionid)
     if (!session) throw new ServerError('WECHAT_ERROR', 'Douyin jscode2session answered without a session')

@@ -52,7 +52,7 @@ describe('the fake Baidu API', () => {
     const { code, sessionKey } = wechat.issueCode(openid)
     expect(await send('/oauth/jscode2sessionkey', form({ code, client_id: appKey, sk: SECRET }))).toEqual({ status: 200, body: { openid, session_key: sessionKey } })
     expect(Buffer.from(sessionKey, 'base64')).toHaveLength(24)
-    expect(await send('/oauth/jscode2sessionkey', form({ code, client_id: appKey, sk: SECRET }))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'Invalid authorization code' } })
+    expect(await send('/oauth/jscode2sessionkey', form({ code, client_id: appKey, sk: SECRET }))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: `Invalid authorization code: ${code}` } })
     expect((await send('/oauth/jscode2sessionkey', json({ code: wechat.issueCode(openid).code, client_id: appKey, sk: SECRET }))).body).toMatchObject({ errno: 10010100 })
     expect((await send('/oauth/jscode2sessionkey', form({ code: wechat.issueCode(openid).code, client_id: 'other', sk: SECRET }))).body).toMatchObject({ error: 'invalid_client' })
   })

@@ -213,3 +213,20 @@ describe('platform configuration', () => {
     expect(createOpenDataHandler({ platform: 'toutiao', appId: 'tt1', appSecret: 's' }).platform).toBe('toutiao')
   })
 })
+
+describe('errors the platforms answer', () => {
+  it.each(['weixin', 'qq', 'toutiao', 'baidu', 'kuaishou'] as const)("%s: never carry the code into the error (Baidu's error_description quotes it)", async (platform) => {
+    const fake = await fakeOf(platform)
+    const api = createWeChatApi({ platform, appId: KIT_PLATFORMS[platform].defaultAppId, appSecret: SECRET, baseUrl: fake.base, timeoutMs: 5000 })
+    const openid = fake.wechat.newUser()
+    for (const errcode of [40029, -1, 40226]) {
+      const { code } = fake.wechat.issueCode(openid, { errcode })
+      const error = await api.code2Session(code).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      expect(isServerError(error)).toBe(true)
+      expect((error as Error).message).not.toContain(code)
+    }
+  })
+})
