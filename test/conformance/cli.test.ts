@@ -131,7 +131,7 @@ describe('the shipped bin', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
   it('is declared in package.json and is a Node script', () => {
-    expect(pkg.bin).toEqual({ 'session-guard-conformance': 'conformance_dist/cli.js' })
+    expect(pkg.bin).toEqual({ 'session-guard-conformance': 'conformance_dist/cli.js', 'session-guard-wxcomponents': 'bin/session-guard-wxcomponents.js' })
     expect(readFileSync(join(root, 'conformance_dist/cli.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
   })
 

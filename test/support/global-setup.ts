@@ -1,3 +1,4 @@
+import { FRAMEWORKS, frameworkInstalled, type Framework } from './frameworks'
 import { phpAvailable } from './php'
 import { redisAvailable } from './redis'
 import { clusterAvailable } from './redis-cluster'
@@ -10,6 +11,7 @@ import { clusterAvailable } from './redis-cluster'
 export default async function globalSetup(): Promise<void> {
   requireRedis()
   requirePhp()
+  requireFrameworks()
 }
 
 function requireRedis(): void {
@@ -30,4 +32,13 @@ function requirePhp(): void {
     throw new Error('SESSION_GUARD_REQUIRE_PHP=1, but there is no php on PATH with pdo_sqlite and openssl')
   }
   process.stderr.write('\n!!! SKIPPING the PHP suite: no php on PATH with pdo_sqlite and openssl. Install php-cli php-sqlite3 (apt-get install php-cli php-sqlite3) to run it.\n\n')
+}
+
+/** The same for the framework examples' builds (examples/taro, examples/uni-app); CI sets SESSION_GUARD_REQUIRE_FRAMEWORKS=1. */
+function requireFrameworks(): void {
+  const missing = (Object.keys(FRAMEWORKS) as Framework[]).filter((name) => !frameworkInstalled(name))
+  if (missing.length === 0) return
+  const what = missing.map((name) => `examples/${name}`).join(' and ')
+  if (process.env.SESSION_GUARD_REQUIRE_FRAMEWORKS === '1') throw new Error(`SESSION_GUARD_REQUIRE_FRAMEWORKS=1, but ${what} has no node_modules (run npm ci there)`)
+  process.stderr.write(`\n!!! SKIPPING the framework builds (${what}): their dependencies are not installed. Run \`npm ci\` in ${what} to build them with their own CLIs and run their taps.\n\n`)
 }
