@@ -1,6 +1,8 @@
 import type { ScenarioResult } from '../scenarios/run-scenarios'
 
 export interface RunHeader {
+  /** The platform faked; the report names it unless it is WeChat. */
+  platform?: string
   server: string
   loginPath: string
   dataPath: string
@@ -29,7 +31,7 @@ export function summary(results: ScenarioResult[]): { passed: number; warned: nu
 export function table(header: RunHeader, results: ScenarioResult[], elapsedMs: number): string {
   const lines = [
     `session-guard-conformance: ${header.server} (login ${header.loginPath}, data ${header.dataPath})`,
-    `fake WeChat API: ${header.wechatBase}  appid ${header.appId}  secret ${header.secret}`,
+    `fake ${header.platform && header.platform !== 'weixin' ? header.platform : 'WeChat'} API: ${header.wechatBase}  appid ${header.appId}  secret ${header.secret}`,
     '',
     '| scenario | result | saw | rule | fix |',
     '|---|---|---|---|---|',

@@ -1,6 +1,6 @@
 import type { OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
 import type { Seen } from '../client/backend-client'
-import { sealWithoutPlus } from '../wechat/seal'
+import { sealWithoutPlusBy } from '../platforms/sealing'
 import { check, phoneData, should, show, type Context, type Scenario } from './scenario'
 
 /** P-HTTP-3's refusals of the request itself: these MAY come with 4xx/5xx (P-STATUS-1). */
@@ -20,7 +20,7 @@ function shapeProblem(seen: Seen, defaultShape: boolean): string | undefined {
 function malformed(ctx: Context): { what: string; body: OpenDataPayload; code: string }[] {
   const openid = ctx.wechat.newUser()
   const next = () => ctx.wechat.issueCode(openid)
-  const sealed = sealWithoutPlus(next().sessionKey, phoneData(ctx.settings.appId))
+  const sealed = sealWithoutPlusBy(ctx.platform.seal, next().sessionKey, phoneData(ctx.settings.appId))
   const cases: { what: string; make: (code: string) => Record<string, unknown> }[] = [
     { what: "flag '2'", make: (code) => ({ code, sessionKeyValidFlag: '2', ...sealed }) },
     { what: 'flag as a number', make: (code) => ({ code, sessionKeyValidFlag: 0, ...sealed }) },

@@ -5,6 +5,8 @@ import { newSessionKey } from './seal'
 export interface FakeWeChatOptions {
   appId: string
   secret: string
+  /** A fresh session_key as the platform hands them out (default WeChat's: 16 random bytes, base64). */
+  newSessionKey?: () => string
 }
 
 /** How WeChat answers one login code: an errcode, late, or (default) with a session. */
@@ -60,7 +62,7 @@ export class FakeWeChat {
 
   /** What wx.login gives the mini program: a fresh code, and the user's key rotated to a new one (or kept). */
   issueCode(openid: string, script: CodeScript = {}, keep = false): { code: string; sessionKey: string } {
-    const sessionKey = keep && this.currentKeys.has(openid) ? (this.currentKeys.get(openid) as string) : newSessionKey()
+    const sessionKey = keep && this.currentKeys.has(openid) ? (this.currentKeys.get(openid) as string) : (this.options.newSessionKey || newSessionKey)()
     this.currentKeys.set(openid, sessionKey)
     const code = `kit-code-${++this.serial}-${randomBytes(6).toString('hex')}`
     this.codes.set(code, { openid, sessionKey, script, exchanges: 0 })
@@ -115,7 +117,8 @@ export class FakeWeChat {
     this.timers.add(timer)
   }
 
-  private answer({ method, path, query, body }: ApiRequest): object | undefined | Promise<object> {
+  /** One request in WeChat's terms: the other platforms' fakes (conformance/platforms) translate theirs into it. */
+  answer({ method, path, query, body }: ApiRequest): object | undefined | Promise<object> {
     this.calls.push(`${method} ${path}`)
     switch (path) {
       case '/sns/jscode2session':

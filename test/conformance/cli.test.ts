@@ -21,6 +21,7 @@ const only = (...ids: string[]) => ALL_SCENARIOS.filter((s) => ids.includes(s.id
 describe('session-guard-conformance arguments', () => {
   it('takes the issue’s interface, with its defaults', () => {
     expect(parseKitArgs(['--server', 'http://127.0.0.1:8080/'])).toEqual({
+      platform: 'weixin',
       server: 'http://127.0.0.1:8080',
       loginPath: '/login',
       dataPath: '/open-data',
@@ -47,8 +48,15 @@ describe('session-guard-conformance arguments', () => {
     [['--server', 'http://x', '--token-lifetime', '3', '--expired-token', 't']],
     [['--server', 'http://x', '--bogus']],
     [['--server', 'http://x', 'positional']],
+    [['--server', 'http://x', '--platform', 'alipay']],
   ])('refuses %j', (argv) => {
     expect(() => parseKitArgs(argv)).toThrow(UsageError)
+  })
+
+  it('--platform picks the platform and its default appid (Baidu: an App Key); --appid still wins', () => {
+    expect(parseKitArgs(['--server', 'http://x', '--platform', 'toutiao'])).toMatchObject({ platform: 'toutiao', appId: 'tt0123456789abcdef' })
+    expect(parseKitArgs(['--server', 'http://x', '--platform', 'baidu'])).toMatchObject({ platform: 'baidu', appId: 'SgConformanceAppKey0123456789abc' })
+    expect(parseKitArgs(['--server', 'http://x', '--platform', 'qq', '--appid', '1110000001'])).toMatchObject({ platform: 'qq', appId: '1110000001' })
   })
 
   it('exits 2 on bad arguments, printing the usage', async () => {
