@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util'
+import { KIT_PLATFORMS, isPlatformName, PLATFORM_NAMES } from '../platforms/all-platforms'
+import type { PlatformName } from '../platforms/kit-platform'
 
 export interface KitOptions {
+  /** The platform whose server API the kit fakes and whose sealing it uses (default weixin). */
+  platform: PlatformName
   server: string
   loginPath: string
   dataPath: string
@@ -9,6 +13,8 @@ export interface KitOptions {
   secret: string
   config?: string
   json: boolean
+  /** SHOULD-level findings fail the run. */
+  strict: boolean
   tokenLifetimeSeconds?: number
   expiredToken?: string
   waitSeconds: number
@@ -18,12 +24,14 @@ export const DEFAULTS = { loginPath: '/login', dataPath: '/open-data', wechatPor
 export const MAX_TOKEN_LIFETIME_S = 30
 const MAX_WAIT_S = 120
 
-export const USAGE = `usage: session-guard-conformance --server <base URL> [--login-path ${DEFAULTS.loginPath}] [--data-path ${DEFAULTS.dataPath}]
-       [--wechat-port ${DEFAULTS.wechatPort}] [--appid ${DEFAULTS.appId}] [--secret ${DEFAULTS.secret}]
-       [--config <file exporting { classify, fields, header }>] [--json]
+export const USAGE = `usage: session-guard-conformance --server <base URL> [--platform ${PLATFORM_NAMES.join('|')}] [--login-path ${DEFAULTS.loginPath}] [--data-path ${DEFAULTS.dataPath}]
+       [--wechat-port ${DEFAULTS.wechatPort}] [--appid ${DEFAULTS.appId}, per platform] [--secret ${DEFAULTS.secret}]
+       [--config <file exporting { classify, fields, header }>] [--json] [--strict]
        [--token-lifetime <s, at most ${MAX_TOKEN_LIFETIME_S}> | --expired-token <token>] [--wait <s, default ${DEFAULTS.waitSeconds}>]
-Start the backend first with WECHAT_API_BASE=http://127.0.0.1:<wechat-port> and the same appid/secret.
-Exit 0: every scenario passed; 1: one failed or was skipped; 2: bad arguments or the server is unreachable.
+Start the backend first with WECHAT_API_BASE=http://127.0.0.1:<wechat-port> and the same appid/secret
+(--platform: the fake there is that platform's server API; Baidu's appid is its App Key).
+Exit 0: every scenario passed (WARN rows: SHOULDs not followed); 1: one failed or was skipped (with --strict, a WARN too);
+2: bad arguments or the server is unreachable.
 Rules: docs/protocol.md (中文) / docs/protocol.en.md.`
 
 export class UsageError extends Error {}
@@ -51,6 +59,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
       allowPositionals: false,
       options: {
         server: { type: 'string' },
+        platform: { type: 'string' },
         'login-path': { type: 'string' },
         'data-path': { type: 'string' },
         'wechat-port': { type: 'string' },
@@ -58,6 +67,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
         secret: { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean' },
+        strict: { type: 'boolean' },
         'token-lifetime': { type: 'string' },
         'expired-token': { type: 'string' },
         wait: { type: 'string' },
@@ -77,14 +87,18 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
     throw new UsageError(`--server ${server} is not a URL`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--server must be an http(s) URL')
+  const platform = (values.platform as string | undefined) ?? 'weixin'
+  if (!isPlatformName(platform)) throw new UsageError(`--platform must be one of ${PLATFORM_NAMES.join(', ')}`)
   const options: KitOptions = {
+    platform,
     server: server.replace(/\/$/, ''),
     loginPath: path('login-path', values['login-path'] as string | undefined, DEFAULTS.loginPath),
     dataPath: path('data-path', values['data-path'] as string | undefined, DEFAULTS.dataPath),
     wechatPort: integer('wechat-port', values['wechat-port'] as string | undefined, DEFAULTS.wechatPort, 1, 65535),
-    appId: (values.appid as string | undefined) ?? DEFAULTS.appId,
+    appId: (values.appid as string | undefined) ?? KIT_PLATFORMS[platform].defaultAppId,
     secret: (values.secret as string | undefined) ?? DEFAULTS.secret,
     json: values.json === true,
+    strict: values.strict === true,
     waitSeconds: integer('wait', values.wait as string | undefined, DEFAULTS.waitSeconds, 1, MAX_WAIT_S),
   }
   if (!options.appId || !options.secret) throw new UsageError('--appid and --secret must not be empty')

@@ -1,5 +1,5 @@
 import { payload } from './payload'
-import { check, loggedIn, sealedPhone, show, type Context, type Scenario } from './scenario'
+import { check, loggedIn, sealedPhone, should, show, type Context, type Scenario } from './scenario'
 
 const CLAIM_FIX = 'claim each code atomically in the shared store before calling jscode2session; refuse a claimed code with CODE_REJECTED'
 /** How fast a refused code must be answered: no retries, no waiting on WeChat twice. */
@@ -14,13 +14,18 @@ async function wechatTrouble(ctx: Context, script: { errcode?: number; delayMs?:
   const openid = ctx.wechat.newUser()
   const loginCode = ctx.wechat.issueCode(openid, script).code
   const login = await ctx.backend.login(loginCode)
+  check(login.status !== 0, `login while WeChat fails: ${show(login)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(login.kind), `login while WeChat fails: ${show(login)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails: no session, no token')
   check(login.ms <= CLIENT_TIMEOUT_MS, `login answered after ${login.ms} ms: ${show(login)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
   const { code, sessionKey } = ctx.wechat.issueCode(openid, script)
-  const { sealed } = sealedPhone(sessionKey, ctx.settings.appId)
+  const { sealed } = sealedPhone(ctx, sessionKey)
   const data = await ctx.backend.data(payload('0', code, { sealed }))
+  check(data.status !== 0, `flag '0' while WeChat fails: ${show(data)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(data.kind), `flag '0' while WeChat fails: ${show(data)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails (DECRYPT_FAILED would say the key is stored)')
   check(data.ms <= CLIENT_TIMEOUT_MS, `flag '0' answered after ${data.ms} ms: ${show(data)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
+  for (const [what, seen] of [['login', login], ["flag '0'", data]] as const) {
+    should(ctx, !ctx.client.defaultShape || seen.reason === 'WECHAT_UNAVAILABLE', `${what} while WeChat fails: ${show(seen)}`, 'P-REASON-1', 'name the reason WECHAT_UNAVAILABLE when WeChat is busy, rate-limited, unreachable or slow')
+  }
   return { login: `${show(login)} in ${login.ms} ms`, data: `${show(data)} in ${data.ms} ms` }
 }
 
@@ -36,7 +41,7 @@ export const codeScenarios: Scenario[] = [
       check(ctx.wechat.exchangesOf(user.code) === 1, `login resent: jscode2session called ${ctx.wechat.exchangesOf(user.code)} times; reply ${show(again)}`)
       check(again.kind === 'code-rejected' || again.kind === 'ok', `login resent: ${show(again)}`, 'P-CODE-1', 'answer a claimed code CODE_REJECTED (or the first answer)')
       const { code, sessionKey } = ctx.wechat.issueCode(user.openid)
-      const body = payload('0', code, { sealed: sealedPhone(sessionKey, ctx.settings.appId).sealed })
+      const body = payload('0', code, { sealed: sealedPhone(ctx, sessionKey).sealed })
       const first = await ctx.backend.data(body)
       check(first.kind === 'ok', `flag '0': ${show(first)}`, 'P-KEY-1', 'exchange the code, store the key, then decrypt')
       const resent = await ctx.backend.data(body)
@@ -55,7 +60,7 @@ export const codeScenarios: Scenario[] = [
       const openid = ctx.wechat.newUser()
       // WeChat answers a little late, so the twenty are all in flight together.
       const { code, sessionKey } = ctx.wechat.issueCode(openid, { delayMs: 150 })
-      const body = payload('0', code, { sealed: sealedPhone(sessionKey, ctx.settings.appId).sealed })
+      const body = payload('0', code, { sealed: sealedPhone(ctx, sessionKey).sealed })
       const replies = await Promise.all(Array.from({ length: 20 }, () => ctx.backend.data(body)))
       const kinds = replies.map((r) => r.kind)
       const summary = Object.entries(kinds.reduce<Record<string, number>>((acc, k) => ((acc[k] = (acc[k] || 0) + 1), acc), {}))

@@ -1,8 +1,10 @@
 import type { BackendClient, Seen } from '../client/backend-client'
 import { describe as describeSeen } from '../client/backend-client'
 import type { ClientOptions } from '../client/client-options'
+import type { KitPlatform } from '../platforms/kit-platform'
+import { sealWithoutPlusBy } from '../platforms/sealing'
 import type { FakeWeChat } from '../wechat/fake-wechat'
-import { sealWithoutPlus, type Sealed } from '../wechat/seal'
+import type { Sealed } from '../wechat/seal'
 
 export interface KitSettings {
   appId: string
@@ -13,10 +15,22 @@ export interface KitSettings {
 }
 
 export interface Context {
+  /** The platform faked (`--platform`): how its data is sealed, whether it has phone codes. */
+  platform: KitPlatform
+  /** The model behind every platform's fake API: users, codes, keys, phone codes. */
   wechat: FakeWeChat
   backend: BackendClient
   client: ClientOptions
   settings: KitSettings
+  /** Notes a SHOULD the backend does not follow: a warning, a failure under --strict. */
+  warn(warning: Warning): void
+}
+
+/** A SHOULD of docs/protocol.md not followed: what was seen, the rule, the fix. */
+export interface Warning {
+  saw: string
+  rule: string
+  fix: string
 }
 
 export type Verdict = { status: 'pass'; saw: string } | { status: 'fail'; saw: string; rule: string; fix: string } | { status: 'skip'; saw: string; rule: string; fix: string }
@@ -57,6 +71,11 @@ export function check(condition: unknown, saw: string, rule?: string, fix?: stri
   if (!condition) throw new Broken(saw, rule, fix)
 }
 
+/** A SHOULD-level check: when it does not hold the scenario goes on, and reports a warning. */
+export function should(ctx: Context, condition: unknown, saw: string, rule: string, fix: string): void {
+  if (!condition) ctx.warn({ saw, rule, fix })
+}
+
 export const show = describeSeen
 
 export interface PhoneData {
@@ -78,9 +97,10 @@ export function phoneData(appId: string, phoneNumber = uniquePhoneNumber()): Pho
   return { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86', watermark: { appid: appId, timestamp: Math.floor(Date.now() / 1000) } }
 }
 
-export function sealedPhone(sessionKey: string, appId: string, sealer: (key: string, data: object) => Sealed = sealWithoutPlus): { sealed: Sealed; phoneNumber: string } {
-  const data = phoneData(appId)
-  return { sealed: sealer(sessionKey, data), phoneNumber: data.phoneNumber }
+/** A phone number sealed the platform's way for the kit's app (no '+' in it). */
+export function sealedPhone(ctx: Pick<Context, 'platform' | 'settings'>, sessionKey: string): { sealed: Sealed; phoneNumber: string } {
+  const data = phoneData(ctx.settings.appId)
+  return { sealed: sealWithoutPlusBy(ctx.platform.seal, sessionKey, data), phoneNumber: data.phoneNumber }
 }
 
 /** The phone number an ok reply carries, wherever a --config dialect put it (data, or data.data). */

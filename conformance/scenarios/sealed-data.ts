@@ -1,6 +1,9 @@
-import { sealWithoutPlus, sealWithPlus } from '../wechat/seal'
+import { sealWithoutPlusBy, sealWithPlusBy } from '../platforms/sealing'
 import { payload } from './payload'
-import { check, expectPhone, loggedIn, phoneData, show, type Scenario } from './scenario'
+import { check, expectPhone, loggedIn, phoneData, should, show, type Scenario } from './scenario'
+
+/** Plaintext padding that seals to about 61 KiB of base64, under the 64 KiB encryptedData limit of docs/protocol.md §5. */
+const LARGE_PAD = 46_000
 
 export const sealedDataScenarios: Scenario[] = [
   {
@@ -11,7 +14,7 @@ export const sealedDataScenarios: Scenario[] = [
     async run(ctx) {
       const user = await loggedIn(ctx)
       const data = phoneData(ctx.settings.appId)
-      const sealed = sealWithPlus(user.sessionKey, data)
+      const sealed = sealWithPlusBy(ctx.platform.seal, user.sessionKey, data)
       const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
       expectPhone(seen, data.phoneNumber, "flag '1' with '+' in iv and encryptedData", this.rule, this.fix)
       return show(seen)
@@ -25,7 +28,7 @@ export const sealedDataScenarios: Scenario[] = [
     async run(ctx) {
       const user = await loggedIn(ctx)
       const data = phoneData(ctx.settings.appId)
-      const plus = sealWithPlus(user.sessionKey, data)
+      const plus = sealWithPlusBy(ctx.platform.seal, user.sessionKey, data)
       const spaced = { iv: plus.iv.replace(/\+/g, ' '), encryptedData: plus.encryptedData.replace(/\+/g, ' ') }
       const seen = await ctx.backend.data(payload('1', '', { sealed: spaced }), user.token)
       expectPhone(seen, data.phoneNumber, "flag '1' with every '+' turned into a space (one at the very start)", this.rule, this.fix)
@@ -39,11 +42,29 @@ export const sealedDataScenarios: Scenario[] = [
     fix: "compare watermark.appid with your appid after decrypting; answer WATERMARK_MISMATCH, never the data",
     async run(ctx) {
       const user = await loggedIn(ctx)
-      const sealed = sealWithoutPlus(user.sessionKey, phoneData('wx0000000000000000'))
+      const sealed = sealWithoutPlusBy(ctx.platform.seal, user.sessionKey, phoneData('wx0000000000000000'))
       const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
       check(seen.kind === 'failed', `data sealed for another app: ${show(seen)}`)
       if (ctx.client.defaultShape) check(seen.reason === 'WATERMARK_MISMATCH', `data sealed for another app: ${show(seen)}`, 'P-CRYPTO-3', 'answer { ok: false, reason: "WATERMARK_MISMATCH" }')
       return show(seen)
+    },
+  },
+  {
+    id: 'large-payload',
+    title: 'a payload near the 64 KiB encryptedData limit is not refused for its size',
+    rule: 'P-HTTP-3',
+    fix: 'accept request bodies up to 128 KiB: encryptedData alone may be 64 KiB',
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const data = { ...phoneData(ctx.settings.appId), pad: 'x'.repeat(LARGE_PAD) }
+      const sealed = ctx.platform.seal(user.sessionKey, data)
+      const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
+      const what = `flag '1' with ${sealed.encryptedData.length} characters of encryptedData`
+      // Only the size is judged here (413, TOO_LARGE, a proxy hanging up): decrypting is every other scenario's job,
+      // and a ciphertext this long cannot avoid '+', which plus-survives judges.
+      const refusedForSize = seen.status === 413 || seen.reason === 'TOO_LARGE' || seen.kind === 'request-failed'
+      should(ctx, !refusedForSize, `${what}: ${show(seen)}`, this.rule, this.fix)
+      return `${what}: ${show(seen)}`
     },
   },
 ]

@@ -1,11 +1,17 @@
-import { createDecipheriv } from 'node:crypto'
 import { ServerError } from '../common/errors'
+import { checkedPlatform } from '../platforms/platform'
+import { profileOf } from '../platforms/profiles'
+import type { AppProof } from '../platforms/profile'
+import { openBaiduCipher } from './baidu-cipher'
+import { openWeChatCipher } from './wechat-cipher'
 
-export interface DecryptOptions {
+interface Sealed {
   sessionKey: string
   encryptedData: string
   iv: string
-  appId: string
+}
+
+interface AgeOptions {
   /** Reject data whose watermark is older than this (and more than `maxFutureSeconds` in the future). */
   maxAgeSeconds?: number
   /** With `maxAgeSeconds`: how far ahead of this clock a watermark may be (default 60 s of clock skew). */
@@ -14,50 +20,82 @@ export interface DecryptOptions {
   now?: number
 }
 
-/** Far above any real open data (a phone number is ~200 bytes), low enough to refuse abuse cheaply. */
-const MAX_CIPHERTEXT_CHARS = 64 * 1024
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
-
-/** Base64 whose '+' became ' ' on the way (form or URL encoding) is repaired; anything else non-base64 is refused. */
-function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
-  if (typeof value !== 'string' || value.length === 0) throw new ServerError('BAD_INPUT', `${field} must be a non-empty base64 string`)
-  if (value.length > MAX_CIPHERTEXT_CHARS) throw new ServerError('BAD_INPUT', `${field} is too long`)
-  // Repair first: a '+' at either end became a space too, and trimming would drop it.
-  const repaired = (value.includes(' ') ? value.replace(/ /g, '+') : value).trim()
-  if (!BASE64.test(repaired) || repaired.length % 4 !== 0) throw new ServerError('BAD_INPUT', `${field} is not base64`)
-  const decoded = Buffer.from(repaired, 'base64')
-  if (bytes !== undefined && decoded.length !== bytes) throw new ServerError('BAD_INPUT', `${field} must decode to ${bytes} bytes`)
-  return decoded
+/** WeChat's open data (the default platform): the watermark is always there and checked. */
+export interface WeChatDecryptOptions extends Sealed, AgeOptions {
+  platform?: 'weixin'
+  appId: string
 }
 
 /**
- * WeChat open data: AES-128-CBC with PKCS#7, key = base64(session_key),
- * checked against the watermark's appid (and age, when asked).
+ * QQ, Douyin, Kuaishou: WeChat's cipher; a watermark, when the data carries one, must name this appid
+ * (with `maxAgeSeconds`, data without a watermark is refused as EXPIRED: its age cannot be known).
  */
-export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark: { appid: string; timestamp: number } } {
-  checkAgeOptions(options)
-  const key = decodeBase64(options.sessionKey, 'sessionKey', 16)
-  const iv = decodeBase64(options.iv, 'iv', 16)
-  const ciphertext = decodeBase64(options.encryptedData, 'encryptedData')
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new ServerError('DECRYPT_FAILED', 'ciphertext is not whole AES blocks')
-  let data: T & { watermark?: { appid?: unknown; timestamp?: unknown } }
+export interface WatermarkIfPresentDecryptOptions extends Sealed, AgeOptions {
+  platform: 'qq' | 'toutiao' | 'kuaishou'
+  appId: string
+}
+
+/** Baidu: AES-192-CBC; the plaintext ends with the app_key, which must be this app's. No timestamp. */
+export interface BaiduDecryptOptions extends Sealed {
+  platform: 'baidu'
+  /** Your App Key (client_id). */
+  appKey: string
+}
+
+export type DecryptOptions = WeChatDecryptOptions | WatermarkIfPresentDecryptOptions | BaiduDecryptOptions
+
+export interface Watermark {
+  appid: string
+  timestamp: number
+}
+
+/**
+ * Opens a platform's open data with the user's session_key and checks it is this app's: WeChat's
+ * cipher and `watermark.appid` (QQ, Douyin, Kuaishou: when sent), or Baidu's cipher and trailing
+ * app_key. Failures are ServerErrors: DECRYPT_FAILED (wrong key), WATERMARK_MISMATCH (another app's
+ * data), EXPIRED (age limit), BAD_INPUT (not base64, a key of the wrong size).
+ */
+export function decryptOpenData<T = Record<string, unknown>>(options: BaiduDecryptOptions): T
+export function decryptOpenData<T = Record<string, unknown>>(options: WatermarkIfPresentDecryptOptions): T & { watermark?: Watermark }
+export function decryptOpenData<T = Record<string, unknown>>(options: WeChatDecryptOptions): T & { watermark: Watermark }
+export function decryptOpenData(options: DecryptOptions): Record<string, unknown> {
+  return openData(options)
+}
+
+/** decryptOpenData without the overloads: the data as a plain object. */
+export function openData(options: DecryptOptions): Record<string, unknown> {
+  if (!options || typeof options !== 'object') throw new ServerError('BAD_INPUT', 'decryptOpenData takes an options object')
+  let profile
   try {
-    const decipher = createDecipheriv('aes-128-cbc', key, iv)
-    const text = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
-    data = JSON.parse(text)
-  } catch {
-    throw new ServerError('DECRYPT_FAILED', 'open data did not decrypt with this session key')
+    profile = profileOf(checkedPlatform(options.platform))
+  } catch (error) {
+    throw new ServerError('BAD_INPUT', (error as Error).message)
   }
-  if (!data || typeof data !== 'object') throw new ServerError('DECRYPT_FAILED', 'open data is not a JSON object')
-  const watermark = data.watermark
-  if (!watermark || watermark.appid !== options.appId) throw new ServerError('WATERMARK_MISMATCH', 'watermark.appid is not this app')
-  if (options.maxAgeSeconds !== undefined) checkAge(watermark.timestamp, options)
-  return data as T & { watermark: { appid: string; timestamp: number } }
+  if (profile.cipher === 'baidu') {
+    const { appKey } = options as BaiduDecryptOptions
+    if (typeof appKey !== 'string' || appKey.length === 0) throw new ServerError('BAD_INPUT', 'appKey (your Baidu App Key) is required')
+    return openBaiduCipher(options, appKey)
+  }
+  const checked = options as WeChatDecryptOptions
+  checkAgeOptions(checked)
+  const data = openWeChatCipher(checked)
+  checkWatermark(data.watermark, profile.appProof, checked)
+  return data
+}
+
+function checkWatermark(watermark: unknown, proof: AppProof, options: WeChatDecryptOptions): void {
+  if (watermark === undefined && proof === 'appid-if-present') {
+    if (options.maxAgeSeconds !== undefined) throw new ServerError('EXPIRED', 'open data without a watermark has no age to check against maxAgeSeconds')
+    return
+  }
+  const mark = watermark as { appid?: unknown; timestamp?: unknown } | null
+  if (!mark || typeof mark !== 'object' || mark.appid !== options.appId) throw new ServerError('WATERMARK_MISMATCH', 'watermark.appid is not this app')
+  if (options.maxAgeSeconds !== undefined) checkAge(mark.timestamp, options)
 }
 
 const DEFAULT_MAX_FUTURE_SECONDS = 60
 
-function checkAgeOptions(options: DecryptOptions): void {
+function checkAgeOptions(options: AgeOptions): void {
   for (const name of ['maxAgeSeconds', 'maxFutureSeconds'] as const) {
     const value = options[name]
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
@@ -66,7 +104,7 @@ function checkAgeOptions(options: DecryptOptions): void {
   }
 }
 
-function checkAge(timestamp: unknown, options: DecryptOptions): void {
+function checkAge(timestamp: unknown, options: AgeOptions): void {
   const now = (options.now ?? Date.now()) / 1000
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || now - timestamp > (options.maxAgeSeconds as number)) {
     throw new ServerError('EXPIRED', 'open data is older than maxAgeSeconds')

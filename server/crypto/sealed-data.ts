@@ -1,8 +1,11 @@
-import { decryptOpenData } from './decrypt'
+import { openData } from './decrypt'
 import { isServerError } from '../common/errors'
+import type { Platform } from '../platforms/platform'
 import type { StoredKeys } from '../stores/store'
 
 export interface SealedDataOptions {
+  platform: Platform
+  /** The appid (Baidu: the App Key the plaintext ends with). */
   appId: string
   graceMs: number
   maxAgeSeconds?: number
@@ -11,6 +14,20 @@ export interface SealedDataOptions {
 
 export type Opened = { data: Record<string, unknown> } | { reason: 'DECRYPT_FAILED' | 'BAD_INPUT' | 'WATERMARK_MISMATCH' | 'EXPIRED' }
 
+function open(sessionKey: string, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number): Record<string, unknown> {
+  if (options.platform === 'baidu') return openData({ platform: 'baidu', sessionKey, ...sealed, appKey: options.appId })
+  const { watermark: _watermark, ...data } = openData({
+    platform: options.platform,
+    sessionKey,
+    ...sealed,
+    appId: options.appId,
+    maxAgeSeconds: options.maxAgeSeconds,
+    maxFutureSeconds: options.maxFutureSeconds,
+    now,
+  })
+  return data
+}
+
 /** Opens sealed open data with the current key, then the previous one while its grace lasts. */
 export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number): Opened {
   const candidates = [keys.current]
@@ -18,15 +35,7 @@ export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData
   let lastError: unknown
   for (const sessionKey of candidates) {
     try {
-      const { watermark: _watermark, ...data } = decryptOpenData({
-        sessionKey,
-        ...sealed,
-        appId: options.appId,
-        maxAgeSeconds: options.maxAgeSeconds,
-        maxFutureSeconds: options.maxFutureSeconds,
-        now,
-      })
-      return { data }
+      return { data: open(sessionKey, sealed, options, now) }
     } catch (error) {
       lastError = error
       if (!isServerError(error, 'DECRYPT_FAILED')) break

@@ -42,7 +42,7 @@ export function createHttpCore(handler: OpenDataHandler, options: HttpAdapterOpt
   const openDataPath = options.paths?.openData ?? '/open-data'
   const limits = bodyLimits(options)
   const report: Report = reporter(options.onError)
-  const { identify, loginFields, tokens } = createHttpIdentity(options, report, handler.appId)
+  const { identify, loginFields, tokens } = createHttpIdentity(options, report, { appId: handler.appId, platform: handler.platform })
 
   async function route(req: CoreRequest, body: unknown): Promise<HandlerResult> {
     if (req.path === loginPath) return handler.login(body)

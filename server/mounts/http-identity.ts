@@ -4,13 +4,14 @@ import { configError, ServerError } from '../common/errors'
 import type { HttpAdapterOptions } from './http-options'
 import { positiveInteger } from '../common/options'
 import type { Report } from '../common/report'
+import type { Platform } from '../platforms/platform'
 import { bearerToken, createSessionTokens } from '../tokens/session-token'
 
 /**
  * Who is asking, and what a reply after a code exchange carries: the companion's own signed tokens
  * (`sessionSecret`) or the app's `identify` / `onLogin`, each bounded; a throw counts as "not identified".
  */
-export function createHttpIdentity(options: HttpAdapterOptions, report: Report, handlerAppId: string | undefined) {
+export function createHttpIdentity(options: HttpAdapterOptions, report: Report, handlerApp: { appId?: string; platform?: Platform }) {
   if (!options.identify && !options.sessionSecret) {
     throw configError('createHttpHandler needs identify (your own auth) or sessionSecret (tokens the companion issues): flag-1 requests could never be served')
   }
@@ -18,7 +19,8 @@ export function createHttpIdentity(options: HttpAdapterOptions, report: Report, 
   const tokens = options.sessionSecret
     ? createSessionTokens({
         sessionSecret: options.sessionSecret,
-        appId: options.appId ?? handlerAppId,
+        appId: options.appId ?? handlerApp.appId,
+        platform: handlerApp.platform,
         sessionLifetimeSeconds: options.sessionLifetimeSeconds,
         isRevoked: options.isRevoked,
         hookTimeoutMs: options.hookTimeoutMs,

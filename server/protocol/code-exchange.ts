@@ -3,7 +3,7 @@ import type { BoundedStore } from '../stores/bounded-store'
 import type { Report } from '../common/report'
 import type { WeChatApi } from '../wechat/wechat-api'
 
-/** A login code lives 5 minutes at WeChat; remembering it that long is enough to refuse a second exchange. */
+/** A login code lives 5 minutes at WeChat (10 at Baidu: each platform's profile says); remembering it that long is enough to refuse a second exchange. */
 export const CODE_TTL_MS = 5 * 60 * 1000
 
 export type ExchangeFailure = 'CODE_REJECTED' | 'USER_BLOCKED' | 'WECHAT_UNAVAILABLE' | 'STORE_UNAVAILABLE'
@@ -22,11 +22,11 @@ function exchangeFailure(error: unknown): ExchangeFailure {
  * certainly did not consume the code; a key that could not be stored is reported, and the reply
  * says STORE_UNAVAILABLE so the client does not believe the server holds it.
  */
-export function createCodeExchange(store: BoundedStore, api: WeChatApi, now: () => number, report: Report) {
+export function createCodeExchange(store: BoundedStore, api: WeChatApi, now: () => number, report: Report, codeTtlMs = CODE_TTL_MS) {
   return async function exchange(code: string): Promise<Exchange> {
     let claimed: boolean
     try {
-      claimed = await store.claimCode(code, CODE_TTL_MS, now())
+      claimed = await store.claimCode(code, codeTtlMs, now())
     } catch (error) {
       report(error, { stage: 'claimCode' })
       return { reason: 'STORE_UNAVAILABLE' }

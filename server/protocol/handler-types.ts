@@ -1,4 +1,5 @@
 import type { DefaultReply } from '../../miniprogram_npm_src/wire/protocol'
+import type { Platform } from '../platforms/platform'
 
 export type Reply = DefaultReply<{ data?: Record<string, unknown>; source?: 'decrypt' | 'phone-code' | 'cloud-id' }>
 
@@ -18,6 +19,8 @@ export interface OpenDataContext {
 export interface OpenDataHandler {
   /** The app it serves: what the HTTP adapter signs into its session tokens. */
   readonly appId?: string
+  /** The platform it serves (absent: WeChat): signed into the tokens with the appid. */
+  readonly platform?: Platform
   /** The guard's payload; `openid` is who your own auth says is asking (needed for flag '1'). */
   openData(payload: unknown, openid?: string, context?: OpenDataContext): Promise<HandlerResult>
   /** The guard's prepare(): exchange a fresh login code and keep its key. */

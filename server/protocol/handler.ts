@@ -8,13 +8,22 @@ import { reporter, type ErrorHook } from '../common/report'
 import { createDataOpener } from './ways-to-data'
 import { MemoryStore, type SessionKeyStore, type StoredKeys } from '../stores/store'
 import { createWeChatApi, type WeChatApi } from '../wechat/wechat-api'
+import { checkedPlatform, storeNamespaceOf, type Platform } from '../platforms/platform'
+import { profileOf } from '../platforms/profiles'
 import type { HandlerResult, OpenDataHandler } from './handler-types'
 
 export interface OpenDataHandlerOptions {
+  /**
+   * The mini program platform served: 'weixin' (default), 'qq', 'toutiao', 'baidu' or 'kuaishou'. It
+   * picks the code exchange, the cipher and its app check, how long code claims are kept, the store
+   * namespace and what session tokens are bound to. One handler serves one platform.
+   */
+  platform?: Platform
+  /** The appid (Baidu: the App Key, which its open data ends with). */
   appId: string
   appSecret?: string
   store?: SessionKeyStore
-  /** Defaults to WeChat's real API with appId/appSecret. */
+  /** Defaults to the platform's real API with appId/appSecret. */
   api?: WeChatApi
   /** How long the replaced key still decrypts data sealed just before a rotation (ms, default 5 min). */
   previousKeyGraceMs?: number
@@ -32,15 +41,27 @@ export type { Reply, HandlerResult, OpenDataContext, OpenDataHandler } from './h
 
 const fail = (reason: string, openid?: string): HandlerResult => (openid ? { reply: { ok: false, reason }, openid } : { reply: { ok: false, reason } })
 
+function checkedApi(options: OpenDataHandlerOptions, platform: Platform): WeChatApi {
+  const api = options.api || (options.appSecret ? createWeChatApi({ platform, appId: options.appId, appSecret: options.appSecret }) : undefined)
+  if (!api) throw configError('pass appSecret or api')
+  // An API client of another platform would store its keys where this platform's data is opened.
+  if (api.platform !== undefined && api.platform !== platform) throw configError(`api is ${api.platform}'s, the handler serves ${platform}`)
+  return api
+}
+
 function configure(options: OpenDataHandlerOptions) {
   if (!options || !isString(options.appId, 64)) throw configError('appId is required')
-  const api = options.api || (options.appSecret ? createWeChatApi({ appId: options.appId, appSecret: options.appSecret }) : undefined)
-  if (!api) throw configError('pass appSecret or api')
+  const platform = checkedPlatform(options.platform)
+  const api = checkedApi(options, platform)
   if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError must be a function')
+  if (platform === 'baidu' && options.maxAgeSeconds !== undefined) throw configError("maxAgeSeconds: Baidu's open data carries no timestamp")
   return {
     api,
-    store: new BoundedStore(options.store || new MemoryStore(), positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 3000)),
+    platform,
+    codeTtlMs: profileOf(platform).codeLifetimeMs,
+    store: new BoundedStore(options.store || new MemoryStore(), positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 3000), storeNamespaceOf(platform)),
     sealing: {
+      platform,
       appId: options.appId,
       graceMs: nonNegativeInteger('previousKeyGraceMs', options.previousKeyGraceMs, 5 * 60 * 1000),
       maxAgeSeconds: positiveFinite('maxAgeSeconds', options.maxAgeSeconds),
@@ -57,9 +78,10 @@ function configure(options: OpenDataHandlerOptions) {
  * data (current key, then the previous one within its grace), the phone code, the cloudID.
  */
 export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenDataHandler {
-  const { api, store, sealing, now, report } = configure(options)
-  const exchange = createCodeExchange(store, api, now, report)
-  const serve = createDataOpener(sealing, createPhoneCodeRedeemer(store, api, now, report), now, report)
+  const { api, platform, codeTtlMs, store, sealing, now, report } = configure(options)
+  const exchange = createCodeExchange(store, api, now, report, codeTtlMs)
+  const redeemer = api.phoneCodes === false ? undefined : createPhoneCodeRedeemer(store, api, now, report)
+  const serve = createDataOpener(sealing, redeemer, now, report)
 
   async function keysAfter(exchanged: { openid: string; sessionKey: string; exchangedAt: number }): Promise<StoredKeys> {
     try {
@@ -74,6 +96,7 @@ export function createOpenDataHandler(options: OpenDataHandlerOptions): OpenData
 
   return {
     appId: sealing.appId,
+    platform,
     async openData(payload, openid, context = {}) {
       const p = parsePayload(payload)
       if (!p) return fail('BAD_INPUT')

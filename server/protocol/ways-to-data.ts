@@ -10,7 +10,7 @@ import type { StoredKeys } from '../stores/store'
  * one within its grace), the phone code, the cloudID. A later way is tried only when the sealed data
  * cannot open (no key, wrong key, none sent); the reply then says why the first way failed.
  */
-export function createDataOpener(sealing: SealedDataOptions, redeemPhoneCode: ReturnType<typeof createPhoneCodeRedeemer>, now: () => number, report: Report) {
+export function createDataOpener(sealing: SealedDataOptions, redeemPhoneCode: ReturnType<typeof createPhoneCodeRedeemer> | undefined, now: () => number, report: Report) {
   return async function serve(p: ParsedPayload, openid: string, keys: StoredKeys | undefined, context: OpenDataContext): Promise<Reply> {
     let failure: string | undefined
     if (p.sealed) {
@@ -19,7 +19,8 @@ export function createDataOpener(sealing: SealedDataOptions, redeemPhoneCode: Re
       if (opened.reason !== 'SESSION_KEY_MISSING' && opened.reason !== 'DECRYPT_FAILED') return { ok: false, reason: opened.reason }
       failure = opened.reason
     }
-    if (p.phoneCode) {
+    // Where the platform has no phone code the companion redeems, a phone code is passed over like a cloudID over HTTP.
+    if (p.phoneCode && redeemPhoneCode) {
       const redeemed = await redeemPhoneCode(p.phoneCode, openid)
       if ('data' in redeemed) return { ok: true, data: { ...redeemed.data }, source: 'phone-code' }
       if ('reason' in redeemed) return { ok: false, reason: redeemed.reason }

@@ -7,29 +7,32 @@ const MEMORY = { get: MemoryStore.prototype.get, set: MemoryStore.prototype.set,
 /**
  * Every store call with a deadline: a stalled Redis answers STORE_UNAVAILABLE instead of leaving the
  * request pending. Errors that are not the store's own typed ones lose their text (it may hold a key).
+ * Every openid and code goes in under the platform's namespace (`storeNamespaceOf`), so two
+ * platforms sharing a store never read each other's keys or claims.
  */
 export class BoundedStore {
   constructor(
     private readonly store: SessionKeyStore,
     private readonly timeoutMs: number,
+    private readonly namespace = '',
   ) {}
 
   get(openid: string, now: number): Promise<StoredKeys | undefined> {
-    return this.bound('get', () => this.store.get(openid, now))
+    return this.bound('get', () => this.store.get(this.namespace + openid, now))
   }
 
   /** Past the deadline the write may still land: the store's ordering by `exchangedAt` makes that harmless. */
   set(openid: string, sessionKey: string, exchangedAt: number): Promise<void> {
-    return this.bound('set', () => this.store.set(openid, sessionKey, exchangedAt))
+    return this.bound('set', () => this.store.set(this.namespace + openid, sessionKey, exchangedAt))
   }
 
   claimCode(code: string, ttlMs: number, now: number): Promise<boolean> {
-    return this.bound('claimCode', () => this.store.claimCode(code, ttlMs, now))
+    return this.bound('claimCode', () => this.store.claimCode(this.namespace + code, ttlMs, now))
   }
 
   releaseCode(code: string): Promise<void> {
     const store = this.store
-    return this.bound('releaseCode', () => (store.releaseCode ? store.releaseCode(code) : undefined))
+    return this.bound('releaseCode', () => (store.releaseCode ? store.releaseCode(this.namespace + code) : undefined))
   }
 
   /**

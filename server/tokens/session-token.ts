@@ -3,6 +3,7 @@ import { withDeadline } from '../common/deadline'
 import { configError, ServerError } from '../common/errors'
 import { positiveInteger } from '../common/options'
 import { reporter, type ErrorHook } from '../common/report'
+import { audienceOf, checkedPlatform, type Platform } from '../platforms/platform'
 import { isWellFormedText, MAX_APPID_CHARS, MAX_OPENID_CHARS, MAX_TOKEN_CHARS, parseToken, TOKEN_ID_BYTES, V1, v2Body, type ParsedToken } from './token-format'
 
 export interface SessionTokenOptions {
@@ -13,6 +14,11 @@ export interface SessionTokenOptions {
    * refused. `createHttpHandler` takes it from its handler; give it to `requireSession` too.
    */
   appId?: string
+  /**
+   * The platform the app runs on (default 'weixin'): off WeChat it is signed in with the appid as
+   * `<platform>:<appid>`, so a token of the same appid on another platform is refused.
+   */
+  platform?: Platform
   /** How long a token is valid, seconds (default 1 day). */
   sessionLifetimeSeconds?: number
   /**
@@ -40,7 +46,7 @@ export interface VerifiedSession {
   openid: string
   /** Unique to this login: what a denylist holds. v1 tokens get `v1-` and a digest of the token. */
   tokenId: string
-  /** The app it was issued for ('' for v1 tokens and tokens issued without an appId). */
+  /** The app it was issued for, `<platform>:<appid>` off WeChat ('' for v1 tokens and WeChat tokens issued without an appId). */
   appId: string
   /** ms; undefined for v1 tokens, which did not carry it. */
   issuedAt?: number
@@ -81,8 +87,9 @@ export function createSessionTokens(options: SessionTokenOptions): SessionTokens
   const secret = options.sessionSecret
   const length = typeof secret === 'string' ? secret.length : Buffer.isBuffer(secret) ? secret.length : 0
   if (length < 32) throw configError('sessionSecret must be a string or Buffer of at least 32 characters')
-  const appId = options.appId ?? ''
-  if (appId !== '' && !isWellFormedText(appId, MAX_APPID_CHARS)) throw configError('appId must be a string of 1 to 64 characters')
+  const rawAppId = options.appId ?? ''
+  if (rawAppId !== '' && !isWellFormedText(rawAppId, MAX_APPID_CHARS)) throw configError('appId must be a string of 1 to 64 characters')
+  const appId = audienceOf(checkedPlatform(options.platform), rawAppId)
   const lifetime = positiveInteger('sessionLifetimeSeconds', options.sessionLifetimeSeconds, 24 * 3600)
   const hookTimeoutMs = positiveInteger('hookTimeoutMs', options.hookTimeoutMs, 3000)
   if (options.isRevoked !== undefined && typeof options.isRevoked !== 'function') throw configError('isRevoked must be a function')

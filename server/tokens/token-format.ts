@@ -14,9 +14,11 @@ export const V1 = 'v1'
 export const TOKEN_ID_BYTES = 16
 export const MAX_OPENID_CHARS = 128
 export const MAX_APPID_CHARS = 64
+/** The appid field holds `<platform>:<appid>` off WeChat: room for the longest platform name. */
+export const MAX_AUDIENCE_CHARS = MAX_APPID_CHARS + 16
 /**
- * Longest token verify() reads. Every token issue() writes is shorter: the appid and the openid at
- * their longest (3 UTF-8 bytes per UTF-16 unit) take 256 + 512 characters, the rest under 110.
+ * Longest token verify() reads. Every token issue() writes is shorter: the audience and the openid at
+ * their longest (3 UTF-8 bytes per UTF-16 unit) take 320 + 512 characters, the rest under 110.
  */
 export const MAX_TOKEN_CHARS = 1024
 
@@ -83,7 +85,7 @@ export function parseToken(token: unknown): ParsedToken | undefined {
   const mac = parts[parts.length - 1]
   const body = token.slice(0, token.length - mac.length - 1)
   if (parts[0] === V2 && parts.length === 7) {
-    const appId = parts[1] === '' ? '' : decodeText(parts[1], MAX_APPID_CHARS)
+    const appId = parts[1] === '' ? '' : decodeText(parts[1], MAX_AUDIENCE_CHARS)
     const openid = decodeText(parts[2], MAX_OPENID_CHARS)
     const id = decodeCanonical(parts[3])
     const issuedAt = decodeSeconds(parts[4])

@@ -3,6 +3,9 @@ import { decryptOpenData, isServerError } from '../../server'
 
 interface Vector {
   id: string
+  /** Absent: WeChat. Baidu's vectors carry `appKey` instead of `appId`. */
+  platform?: 'baidu'
+  appKey?: string
   appId: string
   sessionKey: string
   iv: string
@@ -25,7 +28,7 @@ function ruleIds(path: string): string[] {
 
 function reasonOf(vector: Vector): string {
   try {
-    decryptOpenData(vector)
+    decryptOpenData(vector as never)
   } catch (error) {
     if (isServerError(error)) return error.code
     throw error
@@ -38,11 +41,11 @@ describe('docs/protocol: the test vectors', () => {
 
   it('are the same blocks in both languages, one per edge', () => {
     expect(vectorsOf(pages.zh)).toEqual(vectors)
-    expect(vectors.map((v) => v.id)).toEqual(['V-OFFICIAL', 'V-PADDING', 'V-PLUS', 'V-SPACE', 'V-WATERMARK', 'V-WRONG-KEY'])
+    expect(vectors.map((v) => v.id)).toEqual(['V-OFFICIAL', 'V-PADDING', 'V-PLUS', 'V-SPACE', 'V-WATERMARK', 'V-WRONG-KEY', 'V-BAIDU', 'V-BAIDU-APPKEY'])
   })
 
   it.each(vectors.filter((v) => v.expect).map((v) => [v.id, v] as const))('%s opens to its stated plaintext with the companion', (_id, vector) => {
-    expect(decryptOpenData(vector)).toEqual(vector.expect)
+    expect(decryptOpenData(vector as never)).toEqual(vector.expect)
   })
 
   it.each(vectors.filter((v) => v.expectReason).map((v) => [v.id, v] as const))('%s is refused with its stated reason', (_id, vector) => {
@@ -60,6 +63,10 @@ describe('docs/protocol: the test vectors', () => {
     expect(byId['V-SPACE'].iv).toBe(byId['V-PLUS'].iv.replace(/\+/g, ' '))
     // Sealed for another app with the right key: it decrypts, then the watermark refuses it.
     expect(reasonOf({ ...byId['V-WATERMARK'], appId: 'wx0000000000000000' })).toBe('opened')
+    // Baidu's sample pads by 28 bytes (over AES's 16), and its app_key differs from V-BAIDU-APPKEY's in one character only.
+    const plain = Buffer.byteLength(JSON.stringify(byId['V-BAIDU'].expect)) + 16 + 4 + (byId['V-BAIDU'].appKey as string).length
+    expect(32 - (plain % 32)).toBe(28)
+    expect({ ...byId['V-BAIDU-APPKEY'], appKey: byId['V-BAIDU'].appKey, id: '', expectReason: undefined }).toEqual({ ...byId['V-BAIDU'], id: '', expect: undefined })
   })
 })
 
