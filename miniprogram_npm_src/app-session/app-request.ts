@@ -4,7 +4,7 @@ import { SessionGuardError } from '../errors/errors'
 import { positiveMs } from '../primitives/finite'
 import type { TimerQueue } from '../primitives/timer-queue'
 import type { LoginOutcome } from '../wire/outcome'
-import { type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
+import { invoke, type WxLike, type WxRequestOptions, type WxResponse } from '../wire/wx-api'
 import { isObject } from '../wire/is-object'
 
 /** Logins whose new token was refused at once, within RELOGIN_PAUSE_MS, after which no request logs in again until the oldest is that old. */
@@ -41,7 +41,7 @@ function boundedRequest(wx: WxLike, options: WxRequestOptions, header: Record<st
     const cancel = timers.at(timers.clock.now() + ms, () => reject(timeoutError('request:fail')))
     try {
       // The promise is the one answer: a caller's own callbacks (complete too) would fire once per attempt.
-      ;(wx.request as (options: object) => unknown)({
+      invoke(wx, 'request', {
         ...options,
         header: { ...options.header, ...header },
         timeout: ms,
