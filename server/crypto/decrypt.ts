@@ -12,6 +12,17 @@ export interface DecryptOptions {
   maxFutureSeconds?: number
   /** Clock for the age check, in ms. */
   now?: number
+  /**
+   * 'required' (default): the plaintext must carry `watermark.appid` equal to `appId`. 'if-present':
+   * data WeChat seals without one (wx.getChatToolInfo) opens too; a watermark that is there is still
+   * checked, the age only on data that has one, and a phone number never opens without one.
+   */
+  watermark?: 'required' | 'if-present'
+}
+
+export interface Watermark {
+  appid: string
+  timestamp: number
 }
 
 /** Far above any real open data (a phone number is ~200 bytes), low enough to refuse abuse cheaply. */
@@ -34,8 +45,11 @@ function decodeBase64(value: unknown, field: string, bytes?: number): Buffer {
  * WeChat open data: AES-128-CBC with PKCS#7, key = base64(session_key),
  * checked against the watermark's appid (and age, when asked).
  */
-export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark: { appid: string; timestamp: number } } {
+export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions & { watermark?: 'required' }): T & { watermark: Watermark }
+export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark?: Watermark }
+export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOptions): T & { watermark?: Watermark } {
   checkAgeOptions(options)
+  if (options.watermark !== undefined && options.watermark !== 'required' && options.watermark !== 'if-present') throw new ServerError('BAD_INPUT', "watermark must be 'required' or 'if-present'")
   const key = decodeBase64(options.sessionKey, 'sessionKey', 16)
   const iv = decodeBase64(options.iv, 'iv', 16)
   const ciphertext = decodeBase64(options.encryptedData, 'encryptedData')
@@ -48,12 +62,16 @@ export function decryptOpenData<T = Record<string, unknown>>(options: DecryptOpt
   } catch {
     throw new ServerError('DECRYPT_FAILED', 'open data did not decrypt with this session key')
   }
-  if (!data || typeof data !== 'object') throw new ServerError('DECRYPT_FAILED', 'open data is not a JSON object')
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ServerError('DECRYPT_FAILED', 'open data is not a JSON object')
+  if (!('watermark' in data) && options.watermark === 'if-present' && !carriesPhoneNumber(data)) return data as T & { watermark?: Watermark }
   const watermark = data.watermark
   if (!watermark || watermark.appid !== options.appId) throw new ServerError('WATERMARK_MISMATCH', 'watermark.appid is not this app')
   if (options.maxAgeSeconds !== undefined) checkAge(watermark.timestamp, options)
-  return data as T & { watermark: { appid: string; timestamp: number } }
+  return data as T & { watermark: Watermark }
 }
+
+/** A phone number is never taken without a watermark: WeChat always seals one into it. */
+const carriesPhoneNumber = (data: object) => 'phoneNumber' in data || 'purePhoneNumber' in data
 
 const DEFAULT_MAX_FUTURE_SECONDS = 60
 

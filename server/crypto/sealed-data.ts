@@ -12,7 +12,7 @@ export interface SealedDataOptions {
 export type Opened = { data: Record<string, unknown> } | { reason: 'DECRYPT_FAILED' | 'BAD_INPUT' | 'WATERMARK_MISMATCH' | 'EXPIRED' }
 
 /** Opens sealed open data with the current key, then the previous one while its grace lasts. */
-export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number): Opened {
+export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number, watermark: 'required' | 'if-present' = 'required'): Opened {
   const candidates = [keys.current]
   if (keys.previous && now - keys.rotatedAt <= options.graceMs) candidates.push(keys.previous)
   let lastError: unknown
@@ -25,6 +25,7 @@ export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData
         maxAgeSeconds: options.maxAgeSeconds,
         maxFutureSeconds: options.maxFutureSeconds,
         now,
+        watermark,
       })
       return { data }
     } catch (error) {
