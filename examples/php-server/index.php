@@ -25,7 +25,7 @@ function respond(): Reply
     }
     $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
     if ($path === $config->mePath) {
-        return (new MeRoute(new Tokens($config->sessionSecret, $config->tokenLifetime)))->handle(Tokens::fromRequest());
+        return (new MeRoute(new Tokens($config->sessionSecret, $config->tokenLifetime, $config->appId)))->handle(Tokens::fromRequest());
     }
     if ($path !== $config->loginPath && $path !== $config->dataPath) {
         return Reply::fail('NOT_FOUND', 404);
@@ -54,7 +54,7 @@ function respond(): Reply
     try {
         $store = new Store($config->storePath);
         $wechat = new WeChat($config, new Deadline(REQUEST_SECONDS));
-        $tokens = new Tokens($config->sessionSecret, $config->tokenLifetime);
+        $tokens = new Tokens($config->sessionSecret, $config->tokenLifetime, $config->appId);
         $codes = new LoginCodes($store, $wechat);
         if ($path === $config->loginPath) {
             return (new LoginRoute($codes, $tokens))->handle($body);
