@@ -2,8 +2,9 @@
 declare(strict_types=1);
 
 /**
- * The seed thread's server, in PHP, following docs/protocol.md. Run it with PHP's built-in server:
+ * The seed thread's server, in PHP, following docs/protocol.md. In development, PHP's built-in server:
  *   php -S 127.0.0.1:$PORT examples/php-server/index.php
+ * in production, php-fpm behind nginx (deploy/, README.md): `php -S` waits forever for a stalled body.
  * Transport checks (P-HTTP-*), then the route; any unexpected failure is 500 INTERNAL, logged
  * without the request's secrets.
  */
