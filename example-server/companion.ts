@@ -13,10 +13,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { createHttpHandler, createOpenDataHandler, createWeChatApi, MemoryStore, requireSession } from '../server'
 import { systemClock } from '../miniprogram_npm_src/primitives/clock'
-import { createDevWeChatHandler, isDevWeChatPath, refuseDevWeChat } from '../simulator/dev-wechat-http'
-import { FakeWeChatApi } from '../simulator/fake-wechat-api'
-import { DEFAULT_POLICIES } from '../simulator/policy-names'
-import { APP_ID, OPENID, WeChatModel, type Policies } from '../simulator/wechat'
+import { createDevWeChatHandler, isDevWeChatPath, refuseDevWeChat } from '../simulator/http/dev-wechat-http'
+import { FakeWeChatApi } from '../simulator/http/fake-wechat-api'
+import { DEFAULT_POLICIES } from '../simulator/model/policy-names'
+import { APP_ID, OPENID, WeChatModel, type Policies } from '../simulator/model/wechat'
 
 export interface ExampleServerOptions {
   port?: number

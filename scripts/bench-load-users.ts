@@ -3,8 +3,8 @@
  * user n always has the same session key, so data sealed once keeps opening after every login.
  */
 import { createHash } from 'node:crypto'
-import { sealOpenData } from '../simulator/open-data-crypto'
-import { APP_ID } from '../simulator/wechat'
+import { sealOpenData } from '../simulator/model/open-data-crypto'
+import { APP_ID } from '../simulator/model/wechat'
 
 export const BENCH_APP_ID = APP_ID
 export const BENCH_APP_SECRET = 'bench-app-secret'

@@ -26,7 +26,7 @@ import { existsSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { connect, createServer as createNetServer } from 'node:net'
 import { delimiter, join } from 'node:path'
-import { FakeWeChatApi } from '../simulator/fake-wechat-api'
+import { FakeWeChatApi } from '../simulator/http/fake-wechat-api'
 import { runServerProcess, type ServerEnv, type ServerRole } from './bench-load-server'
 import { BENCH_APP_ID, BENCH_APP_SECRET, codeFor, openidOf, sealedFor, sessionKeyOf, userOfCode } from './bench-load-users'
 

@@ -5,11 +5,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { createSessionGuard } from '../miniprogram_dist'
-import { columnsNotIn, explainColumns, formatTable, POLICY_COLUMNS, policyRow, SCENARIO_COLUMNS, scenarioRow, summarize } from '../simulator/demo-report'
-import { DEMO_TIMELINE_PATH, demoTimeline, TIMELINE_SCENARIO } from '../simulator/demo-timeline'
-import { describePolicies } from '../simulator/policy-names'
-import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/side-by-side'
-import { ALL_POLICIES, type Policies } from '../simulator/wechat'
+import { columnsNotIn, explainColumns, formatTable, POLICY_COLUMNS, policyRow, SCENARIO_COLUMNS, scenarioRow, summarize } from '../simulator/render/demo-report'
+import { DEMO_TIMELINE_PATH, demoTimeline, TIMELINE_SCENARIO } from '../simulator/render/demo-timeline'
+import { describePolicies } from '../simulator/model/policy-names'
+import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/scenarios/side-by-side'
+import { ALL_POLICIES, type Policies } from '../simulator/model/wechat'
 
 const CLIENTS = ['thread', 'guard'] as const
 

@@ -1,7 +1,7 @@
 /** npm run example:server — the companion on loopback for the example mini program and the devtools. */
 import { startExampleServer } from '../example-server/companion'
 import { decideWeChatMode, describeWeChatMode, DEV_SWITCH } from '../example-server/wechat-mode'
-import { describePolicies, policiesFrom } from '../simulator/policy-names'
+import { describePolicies, policiesFrom } from '../simulator/model/policy-names'
 
 /**
  * Stops on Ctrl-C (SIGINT to the whole group) and on SIGTERM. `npm run` starts us through `sh -c`, and a

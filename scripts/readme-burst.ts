@@ -11,7 +11,7 @@ const ROOT = path.resolve(process.argv[2] || path.join(__dirname, '..'))
 async function main() {
   const { createSessionGuard } = await import(path.join(ROOT, 'miniprogram_npm_src/index.ts'))
   const { startExampleServer } = await import(path.join(ROOT, 'example-server/companion.ts'))
-  const { World, realTime } = await import(path.join(ROOT, 'simulator/world.ts'))
+  const { World, realTime } = await import(path.join(ROOT, 'simulator/world/world.ts'))
   const { systemClock } = await import(path.join(ROOT, 'miniprogram_npm_src/primitives/clock.ts'))
   const world = new World({ rotation: 'always', expiredConsent: 'expired-key' }, realTime(2), false, systemClock)
   const companion = await startExampleServer({ wechat: world.wechat })

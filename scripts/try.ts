@@ -4,7 +4,7 @@
  */
 import { startExampleServer } from '../example-server/companion'
 import { formatStep, walkthrough } from '../example-server/walkthrough'
-import { describePolicies, policiesFrom } from '../simulator/policy-names'
+import { describePolicies, policiesFrom } from '../simulator/model/policy-names'
 
 async function main(): Promise<void> {
   const given = process.argv.slice(2).find((arg) => arg.startsWith('--url='))

@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { setImmediate as nodeSetImmediate } from 'node:timers'
 import { createSessionGuard } from '../miniprogram_npm_src'
-import { columnsNotIn, explainColumns, POLICY_COLUMNS, policyRow, SCENARIO_COLUMNS, summarize } from '../simulator/demo-report'
-import { DEMO_TIMELINE_PATH, demoTimeline } from '../simulator/demo-timeline'
-import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/side-by-side'
-import type { Trace } from '../simulator/timeline'
-import { ALL_POLICIES, type Policies } from '../simulator/wechat'
+import { columnsNotIn, explainColumns, POLICY_COLUMNS, policyRow, SCENARIO_COLUMNS, summarize } from '../simulator/render/demo-report'
+import { DEMO_TIMELINE_PATH, demoTimeline } from '../simulator/render/demo-timeline'
+import { runSideBySide, SCENARIOS, type ScenarioResult } from '../simulator/scenarios/side-by-side'
+import type { Trace } from '../simulator/render/timeline'
+import { ALL_POLICIES, type Policies } from '../simulator/model/wechat'
 
 // The model's runner yields with setImmediate, which the jsdom environment (needed for DOMParser) hides.
 Object.assign(globalThis, { setImmediate: nodeSetImmediate })

@@ -3,9 +3,9 @@
  * model with fixed latencies.
  */
 import { createSessionGuard, isGuardError, type GuardEvent, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { LATENCIES } from '../simulator/side-by-side'
-import type { Reply } from '../simulator/thread-server'
-import { World, runToQuiet, timed } from '../simulator/world'
+import { LATENCIES } from '../simulator/scenarios/side-by-side'
+import type { Reply } from '../simulator/world/thread-server'
+import { World, runToQuiet, timed } from '../simulator/world/world'
 import { POLICY, settle, setup } from './support/model-guard'
 
 

@@ -4,8 +4,8 @@
  * CONFIG (options) or INVALID_ARGUMENT (call arguments) error, and nothing of it reaches shared state.
  */
 import { createSessionGuard, isGuardError, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { World, timed } from '../simulator/world'
-import { LATENCIES } from '../simulator/side-by-side'
+import { World, timed } from '../simulator/world/world'
+import { LATENCIES } from '../simulator/scenarios/side-by-side'
 import { POLICY, setup, settle } from './support/model-guard'
 
 function thrown(fn: () => unknown): unknown {

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check'
 import { createSessionGuard, type SessionGuard, type SessionGuardOptions } from '../miniprogram_npm_src'
-import { GUARD_TIMEOUT, disturbedDuring, playGuard, scenarioArb, type Run, type Scenario, type Step } from '../simulator/scenario'
-import type { Reply } from '../simulator/thread-server'
-import { RATE_LIMIT } from '../simulator/wechat'
-import { World, runToQuiet, scheduled } from '../simulator/world'
+import { GUARD_TIMEOUT, disturbedDuring, playGuard, scenarioArb, type Run, type Scenario, type Step } from '../simulator/scenarios/scenario'
+import type { Reply } from '../simulator/world/thread-server'
+import { RATE_LIMIT } from '../simulator/model/wechat'
+import { World, runToQuiet, scheduled } from '../simulator/world/world'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 300)
 

@@ -4,8 +4,8 @@
  * other failed tap goes through on one re-tap — under every WeChat policy.
  */
 import { createSessionGuard } from '../miniprogram_npm_src'
-import { runSideBySide, SCENARIOS } from '../simulator/side-by-side'
-import { ALL_POLICIES } from '../simulator/wechat'
+import { runSideBySide, SCENARIOS } from '../simulator/scenarios/side-by-side'
+import { ALL_POLICIES } from '../simulator/model/wechat'
 
 const label = (p: { rotation: string; expiredConsent: string }) => `${p.rotation}/${p.expiredConsent}`
 

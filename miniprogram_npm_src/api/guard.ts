@@ -24,12 +24,13 @@ function openDataOptions<R>(fetch: unknown, given: unknown): OpenDataOptions<R> 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
   const config = resolveConfig(options)
-  const session = WxSession.of(config.api, config.clock)
+  const { device, emit } = config
+  const session = WxSession.of(config.api, config.clock, device)
   // A second guard on the same wx is safe (they share one session), but usually a mistake: say so once.
-  if (session.guards === 2 && config.emit) config.emit({ type: 'shared-wx', guards: session.guards })
+  if (session.guards === 2 && emit) emit({ type: 'shared-wx', guards: session.guards })
+  if (device.problem && emit) emit({ type: 'device-state', problem: device.problem })
 
   function report<T extends { status: string; reason?: string }>(call: 'getPhoneNumber' | 'openData' | 'prepare', outcome: Promise<T>): Promise<T> {
-    const { emit } = config
     if (!emit) return outcome
     return outcome.then((result) => {
       emit({ type: 'outcome', call, status: result.status, reason: result.reason })
@@ -40,7 +41,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
   const login = (deadline: Deadline) => loginNow(session, config, deadline)
   const { app } = config
 
-  return {
+  const guard: SessionGuard<R> = {
     login() {
       const deadline = Deadline.after(config.timeout, session.timers)
       return login(deadline).finally(() => deadline.finish())
@@ -74,4 +75,7 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
       }
     },
   }
+  // The component's guard where getApp() has none (Taro before mount, independent subpackages).
+  if (!device.slot.guard) device.slot.guard = guard
+  return guard
 }

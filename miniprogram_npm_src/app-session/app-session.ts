@@ -3,6 +3,7 @@ import { isFiniteNumber } from '../primitives/finite'
 import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
 import { isObject } from '../wire/is-object'
+import { buildState, type Device } from '../wire/device-slot'
 
 /** What a server reply says about the app's session. */
 export interface SessionGrant {
@@ -94,13 +95,16 @@ interface State {
   version: number
 }
 
+/** Sessions of guards without a device (createAppSession called alone): shared per wx object. */
 const states = new WeakMap<WxLike, Map<string, State>>()
+
+const isMap = (value: unknown) => isObject(value) && typeof (value as Map<string, State>).get === 'function'
 
 type Emit = ((event: GuardEvent) => void) | undefined
 
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string, emit: Emit): State {
-  let byKey = states.get(wx)
+function shared(wx: WxLike, key: string, emit: Emit, device?: Device): State {
+  let byKey = device ? buildState(device, 'app', () => new Map<string, State>(), isMap) : states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
   if (!state) {
@@ -117,7 +121,7 @@ function shared(wx: WxLike, key: string, emit: Emit): State {
 }
 
 /** The token the app's server issued after a code exchange, persisted in wx storage. */
-export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit): AppSession {
+export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit, device?: Device): AppSession {
   // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
   const given = options || {}
@@ -125,7 +129,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
   if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit)
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit, device)
 
   const save = (value: Stored | undefined) => {
     state.stored = value

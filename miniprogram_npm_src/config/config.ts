@@ -8,6 +8,7 @@ import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/p
 import { wxPostJson, type WxLike } from '../wire/wx-api'
 import { dataReplyOf, replyOf } from './read-reply'
 import { isObject } from '../wire/is-object'
+import { deviceOf, type Device } from '../wire/device-slot'
 
 const DEFAULT_TIMEOUT = 10000
 const DEFAULT_HOLD_MS = 30000
@@ -21,6 +22,8 @@ export interface GuardConfig<R> {
   /** The app's own session token: sent with url/loginUrl, renewed by every reply that carries one. */
   app: AppSession
   clock: Clock
+  /** The device's shared state: every copy of the package on this wx reaches the same one. */
+  device: Device
   timeout: number
   holdMs: number
   send: Send<R>
@@ -72,7 +75,9 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
         }
       }
     : undefined
-  const app = createAppSession(api, options.session, Date.now, emit)
+  const clock = monotonic(options.clock || systemClock)
+  const device = deviceOf(api, clock)
+  const app = createAppSession(api, options.session, Date.now, emit, device)
   // url/loginUrl requests carry the session token; with send/sendLogin, the app's function can read guard.token().
   const post = (to: string, body: unknown) => wxPostJson(api, to, body, timeout, app.headers())
   const postData = (to: string, payload: Record<string, string>) => {
@@ -84,7 +89,8 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   const config: GuardConfig<R> = {
     api,
     app,
-    clock: monotonic(options.clock || systemClock),
+    clock,
+    device,
     timeout,
     holdMs,
     send,

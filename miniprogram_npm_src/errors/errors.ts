@@ -39,6 +39,11 @@ export const SessionGuardError = function SessionGuardError(this: Fields, code: 
   constructor: { value: SessionGuardError, writable: true, configurable: true },
 })
 
+/**
+ * By shape, not by constructor: an error may come from another copy of the package on the device
+ * (they share one login), whose SessionGuardError is another function.
+ */
 export function isGuardError(error: unknown, code?: SessionGuardErrorCode): error is SessionGuardError {
-  return error instanceof SessionGuardError && (code === undefined || error.code === code)
+  const e = error as SessionGuardError | null | undefined
+  return !!e && e.name === 'SessionGuardError' && typeof e.code === 'string' && (code === undefined || e.code === code)
 }

@@ -1,5 +1,6 @@
 import type { SessionGuard } from '../config/guard-api'
 import type { Outcome } from '../wire/outcome'
+import { SLOT } from '../wire/device-slot'
 
 /** The result event's detail: the guard's outcome, or NO_GUARD when the app has none under `guardKey`. */
 export type PhoneNumberResult<R = unknown> = Outcome<R> | { status: 'failed'; reason: 'NO_GUARD' }
@@ -7,11 +8,29 @@ export type PhoneNumberResult<R = unknown> = Outcome<R> | { status: 'failed'; re
 type Release = () => void
 
 declare function getApp(): Record<string, unknown> | undefined
+declare const wx: object | undefined
 
+const isGuard = (value: unknown): value is SessionGuard => !!value && typeof (value as SessionGuard).getPhoneNumber === 'function'
+
+/** The device's first guard, from the slot every copy of the package shares (wire/device-slot.ts). */
+function deviceGuard(): SessionGuard | undefined {
+  try {
+    const api = typeof wx !== 'undefined' ? (wx as Record<string, unknown>) : undefined
+    for (const host of api ? [api, api.login] : []) {
+      const slot = host ? ((host as Record<string, unknown>)[SLOT] as { guard?: unknown } | undefined) : undefined
+      if (slot && isGuard(slot.guard)) return slot.guard
+    }
+  } catch {
+    // A wx that throws on reads has no guard to offer.
+  }
+  return undefined
+}
+
+/** `getApp()[key]` when it is a guard (as the README's app sets it), else the device's first guard. */
 function findGuard(key: string): SessionGuard | undefined {
   const app = typeof getApp === 'function' ? getApp() : undefined
-  const guard = app && (app[key] as SessionGuard | undefined)
-  return guard && typeof guard.getPhoneNumber === 'function' ? guard : undefined
+  const guard = app && app[key]
+  return isGuard(guard) ? guard : deviceGuard()
 }
 
 /**

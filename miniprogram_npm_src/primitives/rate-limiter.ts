@@ -57,9 +57,28 @@ export class RateLimiter {
     this.busyUntil.push(until)
     clock.setTimeout(() => {
       this.busyUntil.splice(this.busyUntil.indexOf(until), 1)
-      this.sleepers.forEach((wake) => wake())
+      this.wakeAll()
     }, this.windowMs)
     return true
+  }
+
+  /** `wake` runs each time a slot frees (or `wakeAll` is called); returns its removal. */
+  listen(wake: () => void): () => void {
+    this.sleepers.add(wake)
+    return () => {
+      this.sleepers.delete(wake)
+    }
+  }
+
+  /** Wakes every waiter, each of which asks again; one that throws keeps none of the others asleep. */
+  wakeAll(): void {
+    this.sleepers.forEach((wake) => {
+      try {
+        wake()
+      } catch {
+        // A listener from another copy of the package failed: its own concern.
+      }
+    })
   }
 
   /** Waits for a slot, then calls `fn` in the tick that claims it. */

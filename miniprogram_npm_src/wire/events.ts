@@ -9,6 +9,11 @@ export type GuardEvent =
   | { type: 'reply'; carriesCode: boolean; kind: ReplyKind | 'lost' }
   /** Another guard already works on this wx: the two share one login, checkSession, rate budget and hold gate. */
   | { type: 'shared-wx'; guards: number }
+  /**
+   * The device's shared state is this copy's own: 'foreign', something else holds its slot on the wx
+   * object; 'unwritable', the wx object takes no property. Logins are then ordered among this copy's guards only.
+   */
+  | { type: 'device-state'; problem: 'foreign' | 'unwritable' }
   /** A session token that is not header-safe visible ASCII of at most 4096 characters: never stored or sent. */
   | { type: 'bad-token'; source: 'reply' | 'storage' }
   | { type: 'outcome'; call: 'getPhoneNumber' | 'openData' | 'prepare'; status: string; reason?: string }

@@ -1,4 +1,4 @@
-import { SessionGuardError } from '../errors/errors'
+import { SessionGuardError, isGuardError } from '../errors/errors'
 
 /** The slice of `wx` the guard uses; any object with these methods will do. */
 export interface WxLike {
@@ -81,7 +81,7 @@ export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResp
 export function wxPostJson(wx: WxLike, url: string, body: unknown, timeout: number, header?: Record<string, string>): Promise<WxResponse> {
   const options = { url, method: 'POST', data: body, header: { 'content-type': 'application/json', ...header }, dataType: 'json', timeout }
   return wxRequest(wx, options).catch((err) => {
-    if (err instanceof SessionGuardError) throw err
+    if (isGuardError(err)) throw err
     throw new SessionGuardError('NETWORK', (err && err.errMsg) || 'wx.request failed', err)
   })
 }

@@ -122,29 +122,33 @@ function sendCode<R>(
 /** wx.login, invoked only when no hold is left, no other wx.login awaits its callback, and the rate limit has room. */
 function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Phase): Promise<string> {
   let deadline: Deadline
-  let claimed: Promise<void>
+  let claimed: Promise<{ login: Promise<string> }>
   try {
     deadline = Deadline.after(config.timeout, session.timers)
   } catch (error) {
     return Promise.reject(error)
   }
+  // Invoked in the very tick the slot is claimed: no hold can be taken, nor a phase seen idle, in between.
+  const invoke = (ticket: number) => {
+    current.invoked = true
+    session.logins++
+    const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
+    session.landWhenCalledBack(ticket, login)
+    return { login }
+  }
   try {
-    claimed = session.claimLoginSlot(deadline)
+    claimed = session.claimLoginSlot(deadline, invoke)
   } catch (error) {
     claimed = Promise.reject(error)
   }
   return claimed
-    .then(() => {
-      current.invoked = true
-      session.logins++
-      const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
-      session.trackLoginCallback(login)
-      return deadline.race(login, 'wx.login').catch((error: unknown) => {
+    .then(({ login }) =>
+      deadline.race(login, 'wx.login').catch((error: unknown) => {
         // A code that arrives after we stopped waiting is never sent, yet its login may have rotated the key.
         login.then(() => (session.needsLogin = true), () => undefined)
         throw error
-      })
-    })
+      }),
+    )
     .then((code) => {
       if (config.emit) config.emit({ type: 'login', ok: true, logins: session.logins })
       return code

@@ -1,35 +1,37 @@
-import { Deadline } from '../primitives/deadline'
+import { Deadline, timeoutError } from '../primitives/deadline'
 import type { GuardEvent } from '../wire/events'
 import type { Phase } from './phase'
 import { LoginGate, type Release } from '../primitives/login-gate'
-import { RateLimiter } from '../primitives/rate-limiter'
+import type { DeviceLock } from '../primitives/device-lock'
 import { SingleFlight } from '../primitives/single-flight'
 import { TimerQueue } from '../primitives/timer-queue'
 import type { Clock } from '../primitives/clock'
+import { buildState, WINDOW_MS, type Device } from '../wire/device-slot'
 import { wxCheckSession, type SessionCheck, type WxLike } from '../wire/wx-api'
+import { isObject } from '../wire/is-object'
 
-/** WeChat allows 4 wx.login + wx.checkSession calls per user per second; the margin absorbs clock skew. */
-export const CALLS_PER_WINDOW = 4
-export const WINDOW_MS = 1100
+export { CALLS_PER_WINDOW, WINDOW_MS, LOGIN_CALLBACK_CAP_MS } from '../wire/device-slot'
 /** wx.checkSession answers locally; one that takes longer than this is treated as saying nothing. */
 export const CHECK_SESSION_MS = 3000
-/** A wx.login whose callback never comes stops counting as in flight after this. */
-export const LOGIN_CALLBACK_CAP_MS = 60000
 
-const sessions = new WeakMap<WxLike, WxSession>()
+const noop = () => undefined
+
+/** What a copy of this very build left on the device, and nothing else, is taken as its session. */
+const isWxSession = (value: unknown) => isObject(value) && typeof (value as WxSession).claimLoginSlot === 'function'
 
 /**
- * What every caller on one `wx` shares: the login flight, the checkSession flight, the rate budget
- * and the hold gate. The key WeChat rotates belongs to the device, so this state does too.
+ * What every caller on one device shares: the login flight, the checkSession flight, the rate budget
+ * and the hold gate. The key WeChat rotates belongs to the device, so this state does too: every
+ * guard of every copy of this build on the device holds the same one (wire/device-slot.ts), and
+ * copies of other builds share its lock, so no two logins overlap and the budget is one.
  */
 export class WxSession {
   readonly timers: TimerQueue
   readonly gate: LoginGate
-  readonly limiter: RateLimiter
   private readonly checks = new SingleFlight<'check', SessionCheck>()
-  /** A wx.login whose callback has not arrived, whatever its caller's deadline said. */
-  loginCallback: Promise<unknown> | null = null
-  /** Guards created on this wx. */
+  /** Callers waiting for the device lock to change. */
+  private lockWaiters = 0
+  /** Guards created on this device by this build. */
   guards = 0
   /** The login phase in flight, if any: one wx.login and the one request that carries its code. */
   phase: Phase | null = null
@@ -41,10 +43,9 @@ export class WxSession {
   established = false
   private lastValid: { at: number; logins: number } | undefined
 
-  /** The one session of this wx object, created by its first guard. */
-  static of(api: WxLike, clock: Clock): WxSession {
-    let session = sessions.get(api)
-    if (!session) sessions.set(api, (session = new WxSession(api, clock)))
+  /** The one session of the device `api` belongs to, created by its first guard. */
+  static of(api: WxLike, clock: Clock, device: Device): WxSession {
+    const session = buildState(device, 'wx', () => new WxSession(api, clock, device.lock), isWxSession)
     session.guards++
     return session
   }
@@ -52,10 +53,10 @@ export class WxSession {
   private constructor(
     readonly api: WxLike,
     clock: Clock,
+    private readonly deviceLock: DeviceLock,
   ) {
     this.timers = new TimerQueue(clock)
     this.gate = new LoginGate(this.timers)
-    this.limiter = new RateLimiter(CALLS_PER_WINDOW, WINDOW_MS, this.timers)
   }
 
   sawValidSession(): void {
@@ -70,7 +71,7 @@ export class WxSession {
     const seen = this.lastValid
     if (!seen || seen.logins !== this.logins) return false
     const now = this.timers.clock.now()
-    return now - seen.at <= WINDOW_MS && this.limiter.delayBeforeNextCall(now) > 0
+    return now - seen.at <= WINDOW_MS && this.deviceLock.delay() > 0
   }
 
   /**
@@ -82,7 +83,7 @@ export class WxSession {
     if (this.knownValid()) return Promise.resolve('valid')
     const { value } = this.checks.do('check', () => {
       const own = Deadline.after(CHECK_SESSION_MS, this.timers)
-      const answer = own.race(this.limiter.run(() => wxCheckSession(this.api), own), 'wx.checkSession')
+      const answer = own.race(this.whenChecked(own), 'wx.checkSession')
       return answer.then(
         (result) => {
           own.finish()
@@ -106,32 +107,49 @@ export class WxSession {
     return deadline.race(this.phase.settled, 'login in flight').then(() => this.holdAfterLogin(deadline))
   }
 
-  /** Resolves in the tick a login may be invoked: no hold left, no wx.login awaiting its callback, a rate slot claimed. */
-  claimLoginSlot(deadline: Deadline): Promise<void> {
-    if (this.loginCallback) return deadline.race(this.loginCallback, 'earlier wx.login').then(() => this.claimLoginSlot(deadline))
-    return this.gate
-      .whenClear(deadline)
-      .then(() => this.limiter.whenFree(deadline))
-      .then(() => (!this.loginCallback && this.gate.holds === 0 && this.limiter.tryClaim() ? undefined : this.claimLoginSlot(deadline)))
+  /** wx.checkSession, invoked in the tick a budget slot is claimed for it. */
+  private whenChecked(deadline: Deadline): Promise<SessionCheck> {
+    return this.deviceLock.claim('check') ? wxCheckSession(this.api) : this.lockChange(deadline).then(() => this.whenChecked(deadline))
   }
 
-  /** Counts `login` as in flight until its callback arrives or the cap passes. */
-  trackLoginCallback(login: Promise<unknown>): void {
-    let cancel = () => undefined as void
-    const settled: Promise<unknown> = new Promise<void>((resolve) => {
-      cancel = this.timers.after(LOGIN_CALLBACK_CAP_MS, resolve)
-      login.then(
-        () => resolve(),
-        () => resolve(),
-      )
-    }).then(() => {
-      cancel()
-      if (this.loginCallback === settled) this.loginCallback = null
+  /**
+   * Runs `invoke` with the lock's login ticket in the tick a login may be invoked: no hold left, no
+   * wx.login of any copy awaiting its callback, a budget slot claimed. Resolves with what it returns.
+   */
+  claimLoginSlot<T>(deadline: Deadline, invoke: (ticket: number) => T): Promise<T> {
+    if (this.gate.holds > 0) return this.gate.whenClear(deadline).then(() => this.claimLoginSlot(deadline, invoke))
+    const ticket = this.deviceLock.claim('login')
+    if (!ticket) return this.lockChange(deadline).then(() => this.claimLoginSlot(deadline, invoke))
+    try {
+      return Promise.resolve(invoke(ticket))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** Counts the login of `ticket` as in flight until its callback arrives (the lock caps the wait). */
+  landWhenCalledBack(ticket: number, login: Promise<unknown>): void {
+    const land = () => this.deviceLock.landed(ticket)
+    login.then(land, land)
+  }
+
+  /** Resolves when the lock may answer otherwise; rejects at once when the budget frees no slot before the deadline. */
+  private lockChange(deadline: Deadline): Promise<void> {
+    if (this.deviceLock.delay() > deadline.remaining()) return Promise.reject(timeoutError('rate limit'))
+    let off: () => void = noop
+    const changed = new Promise<void>((resolve) => (off = this.deviceLock.listen(() => resolve())))
+    this.lockWaiters++
+    const done = () => {
+      this.lockWaiters--
+      off()
+    }
+    return deadline.race(changed, 'device lock').then(done, (error: unknown) => {
+      done()
+      throw error
     })
-    this.loginCallback = settled
   }
 
   waiters(): number {
-    return this.gate.waiting() + this.limiter.waiting() + this.checks.size()
+    return this.gate.waiting() + this.lockWaiters + this.checks.size()
   }
 }

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path'
 import { compiledPackage, PACKAGE_DIR } from '../../scripts/compiled-package'
-import type { CreateGuard } from '../../simulator/scenario'
+import type { CreateGuard } from '../../simulator/scenarios/scenario'
 import { guardProperties } from '../support/guard-properties'
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,7 @@
 import simulate from 'miniprogram-simulate'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { World, realTime } from '../../simulator/world'
-import type { Policies } from '../../simulator/wechat'
+import { World, realTime } from '../../simulator/world/world'
+import type { Policies } from '../../simulator/model/wechat'
 
 /** A real-time world (model callbacks on the event loop) for component tests. */
 export function realWorld(loggedIn = true, policies: Policies = { rotation: 'always', expiredConsent: 'expired-key' }) {

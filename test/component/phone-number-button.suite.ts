@@ -6,7 +6,7 @@
 import path from 'node:path'
 import simulate from 'miniprogram-simulate'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { consentAs } from '../../simulator/phone-consent'
+import { consentAs } from '../../simulator/model/phone-consent'
 import { installApp, realWorld, until } from './harness'
 
 /** `packageDir` holds the package's index.js and phone-number-button/ (built or compiled). */
@@ -108,7 +108,8 @@ export function phoneNumberButtonSuite(packageDir: string): void {
     it('holds logins back from the press until the getphonenumber event', async () => {
       const { world, guard, results, node } = mount()
       guard.invalidate()
-      node.dispatchEvent('tap') // the consent dialog is open now
+      node.dispatchEvent('tap')
+      await simulate.sleep(0) // simulate dispatches on a later tick: the press is handled, the consent dialog open
       const prepared = guard.prepare()
       await simulate.sleep(50)
       expect(world.wechat.logins).toHaveLength(0)
@@ -141,6 +142,25 @@ export function phoneNumberButtonSuite(packageDir: string): void {
       press({ errMsg: 'getPhoneNumber:ok', iv: 'aaaa', encryptedData: 'aaaa' })
       await until(() => results.length === 1)
       expect(results[0]).toEqual({ status: 'failed', reason: 'NO_GUARD' })
+    })
+
+    it('finds the device\'s first guard when getApp() has none: Taro before mount, an independent subpackage', async () => {
+      const world = realWorld()
+      const global = globalThis as unknown as { wx?: unknown; getApp?: unknown }
+      const saved = { wx: global.wx, getApp: global.getApp }
+      global.wx = world.wx
+      try {
+        // Created on the platform's global wx, as an app that passes no wx does; getApp() knows nothing of it.
+        const { results, press } = mount(world, { wx: undefined })
+        global.getApp = () => undefined
+        const { detail } = world.wechat.consent('no-app')
+        press(detail)
+        await until(() => results.length === 1)
+        expect(results[0]).toMatchObject({ status: 'ok', reply: { tag: 'no-app' } })
+      } finally {
+        global.wx = saved.wx
+        global.getApp = saved.getApp
+      }
     })
 
     it('renders open-type="getPhoneNumber", and "getRealtimePhoneNumber" with realtime', () => {

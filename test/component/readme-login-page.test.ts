@@ -13,7 +13,7 @@ import ts from 'typescript'
 import { sample } from '../docs/doc-pages'
 import { startExampleServer } from '../../example-server/companion'
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { consentAs } from '../../simulator/phone-consent'
+import { consentAs } from '../../simulator/model/phone-consent'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { installApp, realWorld, until } from './harness'
 

@@ -4,9 +4,9 @@
  */
 import { startExampleServer } from '../../example-server/companion'
 import { walkthrough } from '../../example-server/walkthrough'
-import { DEV_WECHAT_HEADER } from '../../simulator/dev-wechat-http'
-import { PolicyOptionError, policiesFrom } from '../../simulator/policy-names'
-import type { Policies } from '../../simulator/wechat'
+import { DEV_WECHAT_HEADER } from '../../simulator/http/dev-wechat-http'
+import { PolicyOptionError, policiesFrom } from '../../simulator/model/policy-names'
+import type { Policies } from '../../simulator/model/wechat'
 
 let close: () => Promise<void> = async () => undefined
 afterEach(() => close())

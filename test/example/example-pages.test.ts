@@ -12,7 +12,7 @@ import { EXAMPLE, launchExampleApp } from './launch-app'
 import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
-import { consentAs } from '../../simulator/phone-consent'
+import { consentAs } from '../../simulator/model/phone-consent'
 import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 
 

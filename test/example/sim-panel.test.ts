@@ -12,7 +12,7 @@ import { EXAMPLE, launchExampleApp } from './launch-app'
 import { startExampleServer } from '../../example-server/companion'
 import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
-import type { WeChatModel } from '../../simulator/wechat'
+import type { WeChatModel } from '../../simulator/model/wechat'
 
 
 const NPM_BUTTON = '/miniprogram_npm/miniprogram-session-guard/phone-number-button/index'

@@ -2,7 +2,18 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { circles, importGraph } from './import-graph'
 
-const sourceFolders = ['miniprogram_npm_src', 'server', 'conformance']
+const sourceFolders = ['miniprogram_npm_src', 'server', 'conformance', 'simulator']
+
+/** The simulator's layers, each with the folders it may import from (its own included). */
+const simulatorLayers: Record<string, string[]> = {
+  model: ['model'],
+  world: ['model', 'world'],
+  http: ['model', 'http'],
+  scenarios: ['model', 'world', 'scenarios'],
+  render: ['model', 'world', 'scenarios', 'render'],
+}
+
+const simulatorLayer = (path: string): string => path.split('/')[1]
 
 describe('the source tree shows its layers', () => {
   it.each(sourceFolders)('%s has no import circle, type-only imports included', (folder) => {
@@ -24,5 +35,18 @@ describe('the source tree shows its layers', () => {
     const server = importGraph('server')
     const fromClient = [...server.values()].flat().filter((target) => !target.startsWith('server/'))
     expect([...new Set(fromClient)]).toEqual(['miniprogram_npm_src/wire/protocol.ts'])
+  })
+
+  it('the simulator imports only downwards: model ← world ← scenarios ← render, and http over the model alone', () => {
+    const crossings: string[] = []
+    for (const [file, imports] of importGraph('simulator')) {
+      const allowed = simulatorLayers[simulatorLayer(file)]
+      expect([file, allowed !== undefined]).toEqual([file, true])
+      for (const target of imports) {
+        if (!target.startsWith('simulator/')) continue
+        if (!allowed.includes(simulatorLayer(target))) crossings.push(`${file} → ${target}`)
+      }
+    }
+    expect(crossings).toEqual([])
   })
 })

@@ -5,8 +5,8 @@
  * examples/php-server (`php -S`), whose WeChat API is the repo's simulated one answering from the
  * same WeChat model the phone logs in to. The PHP server was written from docs/protocol.md alone.
  */
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
+import { APP_ID } from '../../simulator/model/wechat'
 import { realWorld, until } from '../component/harness'
 import { bootReadmeApp, tapFiveTimes } from '../session/readme-app'
 import { describeWithPhp, startPhpServer } from '../support/php'

@@ -1,7 +1,7 @@
 import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
 import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
-import { VirtualClock } from '../../simulator/virtual-clock'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
 
 function setup() {
   const clock = new VirtualClock()

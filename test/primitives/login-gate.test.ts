@@ -2,8 +2,8 @@ import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
 import { LoginGate } from '../../miniprogram_npm_src/primitives/login-gate'
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
-import { VirtualClock } from '../../simulator/virtual-clock'
-import { runToQuiet } from '../../simulator/world'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
+import { runToQuiet } from '../../simulator/world/world'
 
 const timers = (clock: VirtualClock) => new TimerQueue(clock)
 

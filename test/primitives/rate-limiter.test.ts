@@ -4,8 +4,8 @@ import { RateLimiter } from '../../miniprogram_npm_src/primitives/rate-limiter'
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import { monotonic } from '../../miniprogram_npm_src/primitives/clock'
 import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
-import { VirtualClock } from '../../simulator/virtual-clock'
-import { runToQuiet } from '../../simulator/world'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
+import { runToQuiet } from '../../simulator/world/world'
 
 describe('RateLimiter', () => {
   it('never lets more than `limit` calls into any window, whatever the arrival times', () =>

@@ -9,7 +9,7 @@ import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
 import { LoginGate } from '../../miniprogram_npm_src/primitives/login-gate'
 import { RateLimiter } from '../../miniprogram_npm_src/primitives/rate-limiter'
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
-import { VirtualClock } from '../../simulator/virtual-clock'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
 
 const NOT_NUMBERS: unknown[] = ['3000', NaN, Infinity, -Infinity, null, undefined, {}]
 

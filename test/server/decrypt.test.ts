@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { randomBytes } from 'node:crypto'
 import { decryptOpenData, isServerError } from '../../server'
-import { sealOpenData } from '../../simulator/open-data-crypto'
+import { sealOpenData } from '../../simulator/model/open-data-crypto'
 
 // WeChat's own sample from "开放数据校验与解密".
 const OFFICIAL = {

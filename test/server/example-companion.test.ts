@@ -1,7 +1,7 @@
 /** The example companion (`npm run example:server`): its session tokens and its protected business route. */
 import { startExampleServer } from '../../example-server/companion'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { WeChatModel } from '../../simulator/wechat'
+import { WeChatModel } from '../../simulator/model/wechat'
 
 describe('the example companion', () => {
   let companion: Awaited<ReturnType<typeof startExampleServer>>

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { createOpenDataHandler, MemoryStore, ServerError, type SessionKeyStore, type WeChatApi } from '../../server'
-import { VirtualClock } from '../../simulator/virtual-clock'
-import { APP_ID, WeChatModel } from '../../simulator/wechat'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
+import { APP_ID, WeChatModel } from '../../simulator/model/wechat'
 
 /** A MemoryStore whose every answer waits for the scheduler. */
 function scheduledStore(s: fc.Scheduler): SessionKeyStore {

@@ -8,8 +8,8 @@ import bodyParser from 'koa-bodyparser'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID, WeChatModel } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
+import { APP_ID, WeChatModel } from '../../simulator/model/wechat'
 
 // The package as users get it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,7 +1,7 @@
 import { createOpenDataHandler, createWeChatApi, MemoryStore, type OpenDataHandlerOptions, type SessionKeyStore } from '../../server'
-import { VirtualClock } from '../../simulator/virtual-clock'
-import { APP_ID, WeChatModel } from '../../simulator/wechat'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
+import { APP_ID, WeChatModel } from '../../simulator/model/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
 
 export const SECRET = 'app-secret'
 export const OPENID = 'openid-of-the-user'

@@ -1,6 +1,6 @@
 /** What the handler answers when WeChat or the store fails: the truth, within a bound, with no secret. */
 import { createOpenDataHandler, createWeChatApi, MemoryStore, type ServerError, type SessionKeyStore } from '../../server'
-import { APP_ID } from '../../simulator/wechat'
+import { APP_ID } from '../../simulator/model/wechat'
 import { handlerWorld, OPENID, SECRET, type HandlerWorld } from './handler-world'
 
 let world: HandlerWorld

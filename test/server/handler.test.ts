@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { createWeChatApi } from '../../server'
-import { APP_ID } from '../../simulator/wechat'
+import { APP_ID } from '../../simulator/model/wechat'
 import { handlerWorld, OPENID, SECRET } from './handler-world'
 
 const setup = (grace = 5 * 60 * 1000) => handlerWorld({ previousKeyGraceMs: grace })

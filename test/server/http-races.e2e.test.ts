@@ -5,7 +5,7 @@
  * tap succeeds on one re-tap, every code exchanged exactly once.
  */
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { SCENARIOS } from '../../simulator/side-by-side'
+import { SCENARIOS } from '../../simulator/scenarios/side-by-side'
 import { describeWithRedis } from '../support/redis'
 import { runRaceOverHttp } from './http-races'
 

@@ -1,8 +1,8 @@
 import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
-import { applyToWeChat, avoidable, LATENCIES, type RaceScenario, type TapResult } from '../../simulator/side-by-side'
-import type { Fault } from '../../simulator/network'
+import { applyToWeChat, avoidable, LATENCIES, type RaceScenario, type TapResult } from '../../simulator/scenarios/side-by-side'
+import type { Fault } from '../../simulator/world/network'
 import { roundRobinPost, startHttpWorld } from './http-world'
-import type { Policies } from '../../simulator/wechat'
+import type { Policies } from '../../simulator/model/wechat'
 
 /** Real milliseconds per scenario millisecond: the scenarios' timelines, ten times faster. */
 export const SCALE = 0.1

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { APP_ID, WeChatModel, type Later, type Policies } from '../../simulator/wechat'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
+import { APP_ID, WeChatModel, type Later, type Policies } from '../../simulator/model/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
 import { freePort, startRedis } from '../support/redis'
 
 /**

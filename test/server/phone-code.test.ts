@@ -5,7 +5,7 @@
 import { createCloudFunction, createHttpHandler, createSessionTokens, type ErrorContext, type ServerError } from '../../server'
 import { handlerWorld, OPENID, type HandlerWorld } from './handler-world'
 import { listen, type Listening } from './http-listen'
-import { APP_ID } from '../../simulator/wechat'
+import { APP_ID } from '../../simulator/model/wechat'
 
 const SESSION_SECRET = 'a-session-secret-of-at-least-32-chars'
 const NUMBER = { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }

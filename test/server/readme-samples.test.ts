@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net'
 import ts from 'typescript'
 import { blocksOf } from '../docs/doc-pages'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID, WeChatModel } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
+import { APP_ID, WeChatModel } from '../../simulator/model/wechat'
 
 const PAGES = ['docs/companion.md', 'docs/companion.en.md']
 const samples = PAGES.flatMap((page) => blocksOf(page).filter((b) => b.lang === 'ts' && b.code.includes("from 'miniprogram-session-guard/server'")).map((b) => ({ ...b, js: toJs(b.code) })))

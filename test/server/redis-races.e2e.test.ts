@@ -7,8 +7,8 @@
  */
 import Redis from 'ioredis'
 import { systemClock } from '../../miniprogram_npm_src/primitives/clock'
-import { FakeWeChatApi } from '../../simulator/fake-wechat-api'
-import { APP_ID, OPENID, WeChatModel } from '../../simulator/wechat'
+import { FakeWeChatApi } from '../../simulator/http/fake-wechat-api'
+import { APP_ID, OPENID, WeChatModel } from '../../simulator/model/wechat'
 import type { RedisStore as RedisStoreType } from '../../server'
 import { describeWithRedis, startRedis, type RunningRedis } from '../support/redis'
 import { startLink, type Link } from '../support/tcp-proxy'

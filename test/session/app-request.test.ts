@@ -9,8 +9,8 @@ import { SingleFlight } from '../../miniprogram_npm_src/primitives/single-flight
 import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import type { LoginOutcome } from '../../miniprogram_npm_src/wire/outcome'
 import type { WxLike, WxRequestOptions } from '../../miniprogram_npm_src/wire/wx-api'
-import { AppServer } from '../../simulator/app-server'
-import { VirtualClock } from '../../simulator/virtual-clock'
+import { AppServer } from '../../simulator/world/app-server'
+import { VirtualClock } from '../../simulator/model/virtual-clock'
 
 const TIMEOUT = 5000
 const HOP_MS = 10

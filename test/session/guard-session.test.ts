@@ -4,10 +4,10 @@
  */
 import { createSessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
 import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
-import { consentAs } from '../../simulator/phone-consent'
-import { LATENCIES } from '../../simulator/side-by-side'
-import type { Reply } from '../../simulator/thread-server'
-import { World, runToQuiet, timed } from '../../simulator/world'
+import { consentAs } from '../../simulator/model/phone-consent'
+import { LATENCIES } from '../../simulator/scenarios/side-by-side'
+import type { Reply } from '../../simulator/world/thread-server'
+import { World, runToQuiet, timed } from '../../simulator/world/world'
 
 const POLICY = { rotation: 'always', expiredConsent: 'expired-key' } as const
 const ME = { url: 'https://api.example.com/me' }

@@ -8,12 +8,12 @@ import fc from 'fast-check'
 import { isGuardError, type SessionGuard } from '../../miniprogram_npm_src'
 import { RELOGIN_PAUSE_MS } from '../../miniprogram_npm_src/app-session/app-request'
 import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
-import { failingLoginRoute, hostileScenarioArb, playHostile, type CallRecord, type HostileRun, type LoginRoute, type HostileScenario } from '../../simulator/hostile-app'
-import { consentAs } from '../../simulator/phone-consent'
-import { GUARD_TIMEOUT, guardFor } from '../../simulator/scenario'
-import type { Reply } from '../../simulator/thread-server'
-import { RATE_LIMIT } from '../../simulator/wechat'
-import { World, runToQuiet, scheduled } from '../../simulator/world'
+import { failingLoginRoute, hostileScenarioArb, playHostile, type CallRecord, type HostileRun, type LoginRoute, type HostileScenario } from '../../simulator/scenarios/hostile-app'
+import { consentAs } from '../../simulator/model/phone-consent'
+import { GUARD_TIMEOUT, guardFor } from '../../simulator/scenarios/scenario'
+import type { Reply } from '../../simulator/world/thread-server'
+import { RATE_LIMIT } from '../../simulator/model/wechat'
+import { World, runToQuiet, scheduled } from '../../simulator/world/world'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 60)
 const HEADER_SAFE = /^[\x21-\x7e]{1,4096}$/

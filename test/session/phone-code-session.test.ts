@@ -4,8 +4,8 @@
  * when it must, taking a concurrent re-login's fresh token rather than making a second wx.login.
  */
 import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
-import { consentAs } from '../../simulator/phone-consent'
-import type { World } from '../../simulator/world'
+import { consentAs } from '../../simulator/model/phone-consent'
+import type { World } from '../../simulator/world/world'
 import { setup, settle } from '../support/model-guard'
 
 const ME = { url: 'https://api.example.com/me' }

@@ -5,7 +5,7 @@
  */
 import { RELOGIN_PAUSE_MS } from '../../miniprogram_npm_src/app-session/app-request'
 import { SessionGuardError } from '../../miniprogram_npm_src'
-import type { World } from '../../simulator/world'
+import type { World } from '../../simulator/world/world'
 import { setup, settle } from '../support/model-guard'
 
 const ME = { url: 'https://api.example.com/me' }

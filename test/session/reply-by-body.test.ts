@@ -5,10 +5,10 @@
  * failed request. A 401 on the data route is an expired app session: one login, the data once more.
  */
 import { createSessionGuard, type ReplyKind, type SessionGuardOptions } from '../../miniprogram_npm_src'
-import { consentAs } from '../../simulator/phone-consent'
-import { LATENCIES } from '../../simulator/side-by-side'
-import type { Reply } from '../../simulator/thread-server'
-import { World, runToQuiet, timed } from '../../simulator/world'
+import { consentAs } from '../../simulator/model/phone-consent'
+import { LATENCIES } from '../../simulator/scenarios/side-by-side'
+import type { Reply } from '../../simulator/world/thread-server'
+import { World, runToQuiet, timed } from '../../simulator/world/world'
 import { DATA_URL, LOGIN_URL, httpWorld, type HttpShape } from '../support/model-http'
 
 /** A login in a valid session keeps the key: a flag-'0' recovery opens data sealed before it. */

@@ -4,7 +4,7 @@
  * honoured once, for the final answer.
  */
 import { isGuardError, type WxRequestOptions } from '../../miniprogram_npm_src'
-import type { World } from '../../simulator/world'
+import type { World } from '../../simulator/world/world'
 import { setup, settle } from '../support/model-guard'
 
 const ME = { url: 'https://api.example.com/me' }

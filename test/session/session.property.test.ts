@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check'
 import type { SessionGuard } from '../../miniprogram_npm_src'
-import { appScenarioArb, playApp, tokenExpiryArb, type AppRun, type AppScenario } from '../../simulator/app-scenario'
-import { GUARD_TIMEOUT, guardFor } from '../../simulator/scenario'
-import type { Reply } from '../../simulator/thread-server'
-import { RATE_LIMIT } from '../../simulator/wechat'
-import { World, runToQuiet, scheduled } from '../../simulator/world'
+import { appScenarioArb, playApp, tokenExpiryArb, type AppRun, type AppScenario } from '../../simulator/scenarios/app-scenario'
+import { GUARD_TIMEOUT, guardFor } from '../../simulator/scenarios/scenario'
+import type { Reply } from '../../simulator/world/thread-server'
+import { RATE_LIMIT } from '../../simulator/model/wechat'
+import { World, runToQuiet, scheduled } from '../../simulator/world/world'
 
 const RUNS = Number(process.env.PROPERTY_RUNS || 400)
 

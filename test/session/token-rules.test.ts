@@ -5,7 +5,7 @@
  */
 import type { GuardEvent } from '../../miniprogram_npm_src'
 import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
-import type { World } from '../../simulator/world'
+import type { World } from '../../simulator/world/world'
 import { setup, settle } from '../support/model-guard'
 
 const ME = { url: 'https://api.example.com/me' }

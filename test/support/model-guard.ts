@@ -1,9 +1,9 @@
 /** A guard on the WeChat model with fixed latencies: the setup the call-by-call suites share. */
 import { createSessionGuard, type SessionGuardOptions } from '../../miniprogram_npm_src'
-import { LATENCIES } from '../../simulator/side-by-side'
-import type { Reply } from '../../simulator/thread-server'
-import type { Policies } from '../../simulator/wechat'
-import { World, runToQuiet, timed } from '../../simulator/world'
+import { LATENCIES } from '../../simulator/scenarios/side-by-side'
+import type { Reply } from '../../simulator/world/thread-server'
+import type { Policies } from '../../simulator/model/wechat'
+import { World, runToQuiet, timed } from '../../simulator/world/world'
 
 export const POLICY: Policies = { rotation: 'always', expiredConsent: 'expired-key' }
 

@@ -4,7 +4,7 @@
  * and the data route may check the app's Bearer token the way an auth middleware does.
  */
 import type { WxLike, WxRequestOptions, WxResponse } from '../../miniprogram_npm_src/wire/wx-api'
-import type { World } from '../../simulator/world'
+import type { World } from '../../simulator/world/world'
 
 export const DATA_URL = 'https://api.example.com/open-data'
 export const LOGIN_URL = 'https://api.example.com/login'

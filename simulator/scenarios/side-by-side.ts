@@ -1,9 +1,9 @@
-import type { Outcome, SessionGuard, SessionGuardOptions } from '../miniprogram_npm_src'
-import type { Fault } from './network'
-import type { Reply } from './thread-server'
-import { threadClientPageShow, threadClientTap } from './thread-client'
-import type { Consent, Policies, WeChatModel } from './wechat'
-import { World, runToQuiet, timed } from './world'
+import type { Outcome, SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import type { Fault } from '../world/network'
+import type { Reply } from '../world/thread-server'
+import { threadClientPageShow, threadClientTap } from '../world/thread-client'
+import type { Consent, Policies, WeChatModel } from '../model/wechat'
+import { World, runToQuiet, timed } from '../world/world'
 
 /**
  * The race scenarios, run once with the seed thread's client and once with

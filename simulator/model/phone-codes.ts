@@ -1,4 +1,4 @@
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
 
 /** The time a phone code or cloudID stays redeemable. [doc: 5 minutes] */
 export const PHONE_CODE_TTL_MS = 5 * 60 * 1000

@@ -1,4 +1,4 @@
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
 
 const MAX_DELAY_MS = 2147483647
 

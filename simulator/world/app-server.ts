@@ -1,7 +1,7 @@
-import { DEFAULT_STORAGE_KEY } from '../miniprogram_npm_src/app-session/app-session'
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
-import type { WxLike, WxRequestOptions, WxResponse } from '../miniprogram_npm_src/wire/wx-api'
-import type { Later } from './wechat'
+import { DEFAULT_STORAGE_KEY } from '../../miniprogram_npm_src/app-session/app-session'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
+import type { WxLike, WxRequestOptions, WxResponse } from '../../miniprogram_npm_src/wire/wx-api'
+import type { Later } from '../model/wechat'
 
 export interface BusinessRequest {
   url: string

@@ -1,6 +1,6 @@
-import { EXPIRED_CONSENT_SHORT, ROTATION_SHORT } from './policy-names'
-import type { ScenarioResult, TapResult } from './side-by-side'
-import type { Policies } from './wechat'
+import { EXPIRED_CONSENT_SHORT, ROTATION_SHORT } from '../model/policy-names'
+import type { ScenarioResult, TapResult } from '../scenarios/side-by-side'
+import type { Policies } from '../model/wechat'
 
 /**
  * The words of `npm run demo`: tables whose every column is explained once
@@ -29,7 +29,7 @@ const CALL_COLUMNS: Column[] = [
   { header: 'code errors', explains: 'login codes the server could not exchange (40029 invalid, 40163 used twice)' },
 ]
 
-export const SCENARIO_COLUMNS: Column[] = [{ header: 'scenario', explains: 'the race being played (simulator/side-by-side.ts)' }, ...TAP_COLUMNS, ...CALL_COLUMNS]
+export const SCENARIO_COLUMNS: Column[] = [{ header: 'scenario', explains: 'the race being played (simulator/scenarios/side-by-side.ts)' }, ...TAP_COLUMNS, ...CALL_COLUMNS]
 
 export const POLICY_COLUMNS: Column[] = [
   { header: 'new key on wx.login', explains: 'when WeChat replaces the key on wx.login (undocumented): on every login, at most every 3 s, or only after expiry' },

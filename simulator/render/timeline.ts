@@ -1,8 +1,8 @@
-import type { SessionGuard, SessionGuardOptions } from '../miniprogram_npm_src'
-import { runSideBySide, type Client, type RaceScenario, type ScenarioResult } from './side-by-side'
-import type { Reply } from './thread-server'
-import type { Policies } from './wechat'
-import type { World } from './world'
+import type { SessionGuard, SessionGuardOptions } from '../../miniprogram_npm_src'
+import { runSideBySide, type Client, type RaceScenario, type ScenarioResult } from '../scenarios/side-by-side'
+import type { Reply } from '../world/thread-server'
+import type { Policies } from '../model/wechat'
+import type { World } from '../world/world'
 
 /** Something with a start and, once it settled, an end and how it went. */
 export interface Span {

@@ -1,10 +1,10 @@
 import fc from 'fast-check'
-import type { SessionGuard } from '../miniprogram_npm_src'
-import type { Fault } from './network'
-import { CONSENT_SHAPES, consentAs, type ConsentShape } from './phone-consent'
-import type { Run, Step, TapRecord } from './scenario'
-import type { Reply } from './thread-server'
-import type { World } from './world'
+import type { SessionGuard } from '../../miniprogram_npm_src'
+import type { Fault } from '../world/network'
+import { CONSENT_SHAPES, consentAs, type ConsentShape } from '../model/phone-consent'
+import type { Run, Step, TapRecord } from './steps'
+import type { Reply } from '../world/thread-server'
+import type { World } from '../world/world'
 
 const time = fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 6000 }))
 

@@ -1,4 +1,4 @@
-import type { WxLike } from '../miniprogram_npm_src/wire/wx-api'
+import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 import type { Network } from './network'
 import type { Reply } from './thread-server'
 

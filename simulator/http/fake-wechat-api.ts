@@ -1,5 +1,5 @@
-import { serveJsonApi, type ApiRequest, type ApiServer } from '../conformance/wechat/json-api-server'
-import type { WeChatModel } from './wechat'
+import { serveJsonApi, type ApiRequest, type ApiServer } from '../../conformance/wechat/json-api-server'
+import type { WeChatModel } from '../model/wechat'
 
 /**
  * WeChat's server API on loopback, answering from the model: jscode2session,

@@ -4,9 +4,6 @@ import type { WeChatModel } from './wechat'
 export type ConsentShape = 'full' | 'code-only' | 'realtime' | 'cloudID-only'
 export const CONSENT_SHAPES: ConsentShape[] = ['full', 'code-only', 'realtime', 'cloudID-only']
 
-/** Where the user and the app stand on the privacy agreement (base library ≥ 2.32.3, privacy check on). */
-export type PrivacyState = 'agreed' | 'declined' | 'undeclared'
-
 /** A phone-number event's detail in any documented shape, or WeChat's refusal. */
 export interface PhoneDetail {
   errMsg: string

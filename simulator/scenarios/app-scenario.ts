@@ -1,8 +1,8 @@
 import fc from 'fast-check'
-import type { SessionGuard } from '../miniprogram_npm_src'
+import type { SessionGuard } from '../../miniprogram_npm_src'
 import { playGuard, scenarioArb, type Run, type Scenario, type Step } from './scenario'
-import type { Reply } from './thread-server'
-import type { World } from './world'
+import type { Reply } from '../world/thread-server'
+import type { World } from '../world/world'
 
 /** What the app itself does besides open data: its own API calls, and its server's tokens running out. */
 export type AppStep = { at: number; kind: 'request'; count: number } | { at: number; kind: 'expire-token' }

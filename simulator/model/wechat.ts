@@ -1,7 +1,6 @@
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
-import type { WxLike } from '../miniprogram_npm_src/wire/wx-api'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
+import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 import { sealOpenData } from './open-data-crypto'
-import type { PrivacyState } from './phone-consent'
 import { PhoneCodes } from './phone-codes'
 
 /**
@@ -9,6 +8,9 @@ import { PhoneCodes } from './phone-codes'
  * (../shared/docs/wechat-facts.md). What WeChat leaves undocumented is a
  * policy, so every test can run under each plausible answer.
  */
+
+/** Where the user and the app stand on the privacy agreement (base library ≥ 2.32.3, privacy check on). */
+export type PrivacyState = 'agreed' | 'declined' | 'undeclared'
 
 /** When wx.login replaces the session key. [doc: "may"; the minimum period is unpublished] */
 export type RotationPolicy = 'always' | 'min-period' | 'expired-only'

@@ -1,6 +1,6 @@
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
 import type { Reply, ThreadServer } from './thread-server'
-import type { Later, WeChatModel } from './wechat'
+import type { Later, WeChatModel } from '../model/wechat'
 
 export type Fault = 'lose-request' | 'lose-reply'
 

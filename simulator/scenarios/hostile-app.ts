@@ -1,9 +1,9 @@
 import fc from 'fast-check'
-import { SessionGuardError, type SessionGuard } from '../miniprogram_npm_src'
+import { SessionGuardError, type SessionGuard } from '../../miniprogram_npm_src'
 import { appScenarioArb, playApp, type AppRun, type AppScenario, type AppStep } from './app-scenario'
 import type { Step } from './scenario'
-import type { Reply } from './thread-server'
-import type { World } from './world'
+import type { Reply } from '../world/thread-server'
+import type { World } from '../world/world'
 
 /** What a hostile app and server add: options no caller should pass, tokens no server should issue, a login route that fails. */
 export type HostileAppStep =

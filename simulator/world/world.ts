@@ -1,11 +1,11 @@
 import type { Scheduler } from 'fast-check'
-import type { Clock } from '../miniprogram_npm_src/primitives/clock'
-import type { WxLike } from '../miniprogram_npm_src/wire/wx-api'
+import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
+import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 import { AppServer } from './app-server'
 import { Network } from './network'
 import { ThreadServer } from './thread-server'
-import { VirtualClock } from './virtual-clock'
-import { WeChatModel, type Later, type Policies } from './wechat'
+import { VirtualClock } from '../model/virtual-clock'
+import { WeChatModel, type Later, type Policies } from '../model/wechat'
 
 /** One user, one device, one developer server, the network between them, on a virtual clock. */
 export class World<C extends Clock = VirtualClock> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { describePolicies } from './policy-names'
-import type { WeChatModel } from './wechat'
+import { describePolicies } from '../model/policy-names'
+import type { WeChatModel } from '../model/wechat'
 
 /**
  * DEVELOPMENT ONLY. The simulated WeChat's client side over HTTP, so a person

@@ -1,5 +1,5 @@
-import { openSealedData } from './open-data-crypto'
-import { APP_ID, type Later, type WeChatModel } from './wechat'
+import { openSealedData } from '../model/open-data-crypto'
+import { APP_ID, type Later, type WeChatModel } from '../model/wechat'
 
 /** `token`: the app session the server issues on every reply that exchanged a code. */
 export type Reply = ({ ok: true; phoneNumber: string; tag: string } | { ok: false; reason: string }) & { token?: string }
