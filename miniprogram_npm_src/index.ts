@@ -7,6 +7,7 @@ export type { OpenDataPayload, OpenDataKind, SessionKeyValidFlag, DefaultReply, 
 export { classifyDefaultReply } from './wire/protocol'
 export type { OpenData, PhoneCodeData } from './wire/detail'
 export type { WxLike, WxRequestOptions, WxResponse } from './wire/wx-api'
+export type { Platform } from './wire/platforms'
 export type { Clock } from './primitives/clock'
 export type { Release } from './primitives/login-gate'
 export { SessionGuardError, isGuardError } from './errors/errors'

@@ -6,6 +6,7 @@ import type { GuardEvent } from '../wire/events'
 import type { SessionGuardOptions } from './guard-api'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../wire/protocol'
 import { wxPostJson, type WxLike } from '../wire/wx-api'
+import { platformApi } from '../wire/platforms'
 import { dataReplyOf, replyOf } from './read-reply'
 import { isObject } from '../wire/is-object'
 import { deviceOf, type Device } from '../wire/device-slot'
@@ -19,6 +20,8 @@ export type Send<R> = (payload: Record<string, string>) => Promise<R>
 /** One guard's settings, checked once; everything a tap needs besides the shared per-wx state. */
 export interface GuardConfig<R> {
   api: WxLike
+  /** The call on `api` that yields a login code. */
+  login: 'login' | 'getLoginCode'
   /** The app's own session token: sent with url/loginUrl, renewed by every reply that carries one. */
   app: AppSession
   clock: Clock
@@ -33,8 +36,6 @@ export interface GuardConfig<R> {
   /** Absent without a listener, so the hot path builds no events. */
   emit: ((event: GuardEvent) => void) | undefined
 }
-
-declare const wx: WxLike | undefined
 
 /** What each option must be when given; `fields` maps to non-empty strings, `clock` has now, setTimeout and clearTimeout. */
 const KINDS: Record<string, (value: unknown) => boolean> = {}
@@ -58,8 +59,12 @@ function checkOptions(options: Record<string, unknown>): void {
 
 export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R> {
   checkOptions(options as unknown as Record<string, unknown>)
-  const api = options.wx || (typeof wx !== 'undefined' ? wx : undefined)
-  if (!api || typeof api.login !== 'function' || typeof api.checkSession !== 'function') {
+  // The platform is checked even when wx is given: 'alipay' is refused either way.
+  const own = platformApi(options.platform)
+  const api = options.wx || own
+  // Baidu's login call is getLoginCode (its login is deprecated), where the object has it.
+  const login = options.platform === 'baidu' && api && api.getLoginCode ? 'getLoginCode' : 'login'
+  if (!api || typeof api[login] !== 'function' || typeof api.checkSession !== 'function') {
     throw new SessionGuardError('CONFIG', 'no wx: pass options.wx')
   }
   const timeout = positiveMs(options.timeout, DEFAULT_TIMEOUT, 'options.timeout', 'CONFIG')
@@ -88,6 +93,7 @@ export function resolveConfig<R>(options: SessionGuardOptions<R>): GuardConfig<R
   if (!send) throw new SessionGuardError('CONFIG', 'pass send or url')
   const config: GuardConfig<R> = {
     api,
+    login,
     app,
     clock,
     device,

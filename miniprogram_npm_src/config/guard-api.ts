@@ -4,13 +4,16 @@ import type { EventListener } from '../wire/events'
 import type { Release } from '../primitives/login-gate'
 import type { LoginOutcome, Outcome, PrepareOutcome } from '../wire/outcome'
 import type { FieldNames, OpenDataKind, ReplyKind } from '../wire/protocol'
+import type { Platform } from '../wire/platforms'
 import type { WxLike, WxRequestOptions, WxResponse } from '../wire/wx-api'
 
 /** The payload as it goes on the wire: OpenDataPayload, with keys renamed by `fields`. */
 export type WirePayload = Record<string, string>
 
 export interface SessionGuardOptions<R = unknown> {
-  /** A wx-like object; defaults to the global `wx`. */
+  /** The mini program platform, by uni-app's provider name (default 'weixin'); 'alipay' has no session_key and is refused. */
+  platform?: Platform
+  /** The platform's API object (`wx`, `qq`, `tt`, `swan`, `ks`, or Taro / uni); defaults to the platform's own global. */
   wx?: WxLike
   /** Sends a payload; resolves with the server's reply body, rejects only when the request itself failed. */
   send?: (payload: WirePayload) => Promise<R>

@@ -1,6 +1,7 @@
 import { normaliseBase64 } from './base64'
 import { SessionGuardError } from '../errors/errors'
 import { isObject } from './is-object'
+import { OK } from './wx-api'
 
 /** Open data sealed with the session_key (encryptedData + iv), before the guard adds code and flag. */
 export interface OpenData {
@@ -48,7 +49,6 @@ const DENY = /fail[\s:]*(user |auth )?(deny|cancel)/i
 // Devices are seen to send the message without the errno, or the errno with another message: match either.
 const PRIVACY_DENIED = /privacy permission is not authorized/i
 const PRIVACY_NOT_DECLARED = /scope is not declared in the privacy agreement/i
-const OK = /:ok$/
 
 function nonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0

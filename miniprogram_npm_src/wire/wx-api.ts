@@ -2,11 +2,10 @@ import { SessionGuardError, isGuardError } from '../errors/errors'
 
 /** The slice of `wx` the guard uses; any object with these methods will do. */
 export interface WxLike {
-  login(options: {
-    timeout?: number
-    success?: (res: { code?: string; errMsg?: string }) => void
-    fail?: (err: { errMsg?: string; errno?: number }) => void
-  }): unknown
+  /** wx.login, qq.login, tt.login, ks.login (swan.login too, deprecated). */
+  login(options: LoginOptions): unknown
+  /** Baidu's login call: the guard calls it on platform 'baidu' when the object has it. */
+  getLoginCode?(options: LoginOptions): unknown
   checkSession(options: { success?: (res: unknown) => void; fail?: (err: unknown) => void }): unknown
   /** wx.request; typed loosely so WeChat's own `wx` (miniprogram-api-typings) fits. */
   request?(options: never): unknown
@@ -14,6 +13,12 @@ export interface WxLike {
   getStorageSync?(key: string): unknown
   setStorageSync?(key: string, value: unknown): void
   removeStorageSync?(key: string): void
+}
+
+export interface LoginOptions {
+  timeout?: number
+  success?: (res: { code?: string; errMsg?: string }) => void
+  fail?: (err: { errMsg?: string; errno?: number }) => void
 }
 
 /** wx.request's options, as far as the guard passes them through. */
@@ -35,14 +40,26 @@ export interface WxResponse {
   [field: string]: unknown
 }
 
+/** A platform's result says it went well: its errMsg ends in `:ok`. */
+export const OK = /:ok$/
+
+/**
+ * Calls `api[name](options)`. Taro's APIs also return a promise that rejects on failure; the callbacks
+ * answer, so that promise gets a handler and never goes unhandled.
+ */
+function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | 'request', options: object): void {
+  const result = (api[name] as (options: object) => unknown)(options) as PromiseLike<unknown> | undefined
+  if (result && typeof result.then === 'function') result.then(undefined, () => undefined)
+}
+
 /** Resolves with a non-empty login code; rejects with LOGIN_FAILED otherwise. */
-export function wxLogin(wx: WxLike, timeout: number): Promise<string> {
+export function wxLogin(wx: WxLike, timeout: number, call: 'login' | 'getLoginCode'): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (cause: unknown) => reject(new SessionGuardError('LOGIN_FAILED', 'wx.login failed', cause))
     try {
-      wx.login({
+      invoke(wx, call, {
         timeout,
-        success: (res) => (res && typeof res.code === 'string' && res.code ? resolve(res.code) : fail(res)),
+        success: (res: { code?: unknown }) => (res && typeof res.code === 'string' && res.code ? resolve(res.code) : fail(res)),
         fail,
       })
     } catch (error) {
@@ -53,11 +70,21 @@ export function wxLogin(wx: WxLike, timeout: number): Promise<string> {
 
 export type SessionCheck = 'valid' | 'invalid' | 'unknown'
 
-/** What WeChat says of this device's session; a call that throws says nothing ('unknown'). */
+/** Douyin's checkSession errNo for no session (113101) and an expired one (113102); its others (113191) say nothing. */
+const NO_SESSION = [113101, 113102]
+
+/**
+ * What the platform says of this device's session: a success that says `:ok` (or nothing) is valid; a
+ * failure is invalid unless it carries an errNo other than Douyin's two (say 113191, an internal
+ * error), which says nothing ('unknown'), as does a call that throws.
+ */
 export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
   return new Promise((resolve) => {
     try {
-      wx.checkSession({ success: () => resolve('valid'), fail: () => resolve('invalid') })
+      invoke(wx, 'checkSession', {
+        success: (res: { errMsg?: unknown }) => resolve(res && res.errMsg && !OK.test(res.errMsg as string) ? 'invalid' : 'valid'),
+        fail: (err: { errNo?: number }) => resolve(err && err.errNo && NO_SESSION.indexOf(err.errNo) < 0 ? 'unknown' : 'invalid'),
+      })
     } catch {
       resolve('unknown')
     }
@@ -68,9 +95,8 @@ export function wxCheckSession(wx: WxLike): Promise<SessionCheck> {
 export function wxRequest(wx: WxLike, options: WxRequestOptions): Promise<WxResponse> {
   return new Promise((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
-    // The promise is the one answer: a caller's own callbacks would fire once per attempt.
     // The promise is the one answer: a caller's own callbacks (complete too) would fire once per attempt.
-    ;(wx.request as (options: object) => unknown)({ ...options, success: resolve, fail: reject, complete: undefined })
+    invoke(wx, 'request', { ...options, success: resolve, fail: reject, complete: undefined })
   })
 }
 

@@ -132,7 +132,7 @@ function invokeLogin<R>(session: WxSession, config: GuardConfig<R>, current: Pha
   const invoke = (ticket: number) => {
     current.invoked = true
     session.logins++
-    const login = wxLogin(session.api, Math.max(1, deadline.remaining()))
+    const login = wxLogin(session.api, Math.max(1, deadline.remaining()), config.login)
     session.landWhenCalledBack(ticket, login)
     return { login }
   }

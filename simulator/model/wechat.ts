@@ -2,11 +2,12 @@ import type { Clock } from '../../miniprogram_npm_src/primitives/clock'
 import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
 import { sealOpenData } from './open-data-crypto'
 import { PhoneCodes } from './phone-codes'
+import { BAIDU_APP_KEY, PROFILES, type PlatformProfile } from './platforms'
 
 /**
- * WeChat for one user on one device, from the documented rules
- * (../shared/docs/wechat-facts.md). What WeChat leaves undocumented is a
- * policy, so every test can run under each plausible answer.
+ * WeChat — or another platform with the same race, by its profile (platforms.ts) — for one user on
+ * one device, from the documented rules (/work/shared/docs/wechat-facts.md, platform-facts.md).
+ * What the platform leaves undocumented is a policy, so every test can run under each plausible answer.
  */
 
 /** Where the user and the app stand on the privacy agreement (base library ≥ 2.32.3, privacy check on). */
@@ -30,6 +31,7 @@ export const ALL_POLICIES: Policies[] = (['always', 'min-period', 'expired-only'
 export type Later = (label: string, fn: () => void) => void
 
 export const APP_ID = 'wx4f4bc4dec97d474b'
+/** WeChat's; each profile has its own (`profile.codeTtlMs`: Baidu's is 10 minutes). */
 export const CODE_TTL_MS = 5 * 60 * 1000
 export const MIN_ROTATION_PERIOD_MS = 3000
 export const RATE_LIMIT = 4
@@ -90,6 +92,7 @@ export class WeChatModel {
     readonly clock: Clock,
     readonly later: Later,
     loggedIn = true,
+    readonly profile: PlatformProfile = PROFILES.weixin,
   ) {
     this.phoneCodes = new PhoneCodes(clock)
     this.key = this.newKey()
@@ -97,33 +100,40 @@ export class WeChatModel {
     this.expired = !loggedIn
   }
 
-  /** The wx object a client sees. */
+  /** The platform's login call: WeChat's wx.login, Baidu's swan.getLoginCode. */
+  private readonly loginCall: WxLike['login'] = (options) => {
+    const call = this.profile.loginCall
+    const limited = this.record('login')
+    const entry = { at: this.clock.now(), done: false }
+    this.logins.push(entry)
+    this.loginsInFlight++
+    this.maxLoginsInFlight = Math.max(this.maxLoginsInFlight, this.loginsInFlight)
+    const failing = limited || this.failNextLogins > 0
+    if (!limited && this.failNextLogins > 0) this.failNextLogins--
+    const lateBy = this.lateNextLogins.shift()
+    if (lateBy !== undefined) this.lateLoginsInFlight++
+    const callBack = (fn: () => void) => (lateBy === undefined ? this.later('wx.login', fn) : this.clock.setTimeout(fn, lateBy))
+    callBack(() => {
+      const late = lateBy !== undefined
+      if (late) this.lateLoginsInFlight--
+      this.loginsInFlight--
+      entry.done = true
+      if (failing) {
+        options.fail?.({ errMsg: `${call}:fail ${limited ? 'frequent call' : 'network error'}` })
+        return
+      }
+      const code = this.issueCode()
+      if (late) this.lateCodes.set(code, this.clock.now())
+      options.success?.({ code, errMsg: `${call}:ok` })
+    })
+  }
+
+  /** The API object a client sees (`wx`, `qq`, `tt`, `swan`, `ks`). */
   readonly wx: WxLike = {
-    login: (options) => {
-      const limited = this.record('login')
-      const entry = { at: this.clock.now(), done: false }
-      this.logins.push(entry)
-      this.loginsInFlight++
-      this.maxLoginsInFlight = Math.max(this.maxLoginsInFlight, this.loginsInFlight)
-      const failing = limited || this.failNextLogins > 0
-      if (!limited && this.failNextLogins > 0) this.failNextLogins--
-      const lateBy = this.lateNextLogins.shift()
-      if (lateBy !== undefined) this.lateLoginsInFlight++
-      const callBack = (fn: () => void) => (lateBy === undefined ? this.later('wx.login', fn) : this.clock.setTimeout(fn, lateBy))
-      callBack(() => {
-        const late = lateBy !== undefined
-        if (late) this.lateLoginsInFlight--
-        this.loginsInFlight--
-        entry.done = true
-        if (failing) {
-          options.fail?.({ errMsg: limited ? 'login:fail frequent call' : 'login:fail network error' })
-          return
-        }
-        const code = this.issueCode()
-        if (late) this.lateCodes.set(code, this.clock.now())
-        options.success?.({ code, errMsg: 'login:ok' })
-      })
-    },
+    ...(this.profile.loginCall === 'getLoginCode'
+      ? // Baidu: `login` is deprecated; the model answers it as a failure, and only getLoginCode gives a code.
+        { getLoginCode: this.loginCall, login: (options) => this.later('swan.login', () => options.fail?.({ errMsg: 'login:fail deprecated, use swan.getLoginCode' })) }
+      : { login: this.loginCall }),
     checkSession: (options) => {
       const limited = this.record('checkSession')
       this.checksInFlight++
@@ -132,7 +142,8 @@ export class WeChatModel {
       if (!limited && this.failNextChecks > 0) this.failNextChecks--
       this.later('wx.checkSession', () => {
         this.checksInFlight--
-        if (failing || this.expired) options.fail?.({ errMsg: 'checkSession:fail session time out' })
+        if (this.expired) options.fail?.({ ...this.profile.noSession })
+        else if (failing) options.fail?.({ ...(limited ? this.profile.noSession : this.profile.checkBroken) })
         else options.success?.({ errMsg: 'checkSession:ok' })
       })
     },
@@ -148,8 +159,8 @@ export class WeChatModel {
   }
 
   private newKey(): string {
-    const bytes = Buffer.alloc(16)
-    bytes.writeUInt32BE(++this.keys, 12)
+    const bytes = Buffer.alloc(this.profile.keyBytes)
+    bytes.writeUInt32BE(++this.keys, this.profile.keyBytes - 4)
     bytes.write('model-key', 0)
     return bytes.toString('base64')
   }
@@ -196,12 +207,11 @@ export class WeChatModel {
       this.expired = false
     }
     const iv = Buffer.alloc(16, ++this.ivSeq % 251).toString('base64')
-    const data = {
-      ...(content || { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }),
-      tag,
-      watermark: { appid: APP_ID, timestamp: Math.floor(this.clock.now() / 1000) },
-    }
-    const detail: Consent['detail'] = { errMsg: 'getPhoneNumber:ok', iv, encryptedData: sealOpenData(this.key, iv, data) }
+    const fields = { ...(content || { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' }), tag }
+    // Baidu's plaintext carries the app_key instead of a watermark.
+    const data = this.profile.cipher === 'baidu' ? fields : { ...fields, watermark: { appid: APP_ID, timestamp: Math.floor(this.clock.now() / 1000) } }
+    const encryptedData = sealOpenData(this.key, iv, data, this.profile.cipher, BAIDU_APP_KEY)
+    const detail: Consent['detail'] = { errMsg: 'getPhoneNumber:ok', iv, encryptedData }
     if (phoneCode) detail.code = this.phoneCodes.issue(`phone-${tag}`, tag)
     return { detail, key: this.key, sessionValid, loginInFlight: this.loginInFlight }
   }
@@ -219,7 +229,7 @@ export class WeChatModel {
   /** The server side of a login code: jscode2session. */
   code2Session(code: string): Code2SessionResult {
     const issued = this.codes.get(code)
-    if (!issued || this.clock.now() - issued.issuedAt > CODE_TTL_MS) {
+    if (!issued || this.clock.now() - issued.issuedAt > this.profile.codeTtlMs) {
       this.codeErrors++
       return { errcode: 40029, errmsg: 'invalid code' }
     }

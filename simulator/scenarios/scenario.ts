@@ -84,6 +84,7 @@ export type CreateGuard = typeof createSessionGuard
 
 export function guardFor(world: World, extra: Partial<SessionGuardOptions<Reply>> = {}, create: CreateGuard = createSessionGuard): SessionGuard<Reply> {
   return create<Reply>({
+    platform: world.wechat.profile.name,
     wx: world.wx,
     send: world.network.send,
     sendLogin: world.network.sendLogin,

@@ -4,6 +4,7 @@ import type { Reply } from '../world/thread-server'
 import { threadClientPageShow, threadClientTap } from '../world/thread-client'
 import type { Consent, Policies, WeChatModel } from '../model/wechat'
 import { World, runToQuiet, timed } from '../world/world'
+import { PROFILES, type PlatformProfile } from '../model/platforms'
 
 /**
  * The race scenarios, run once with the seed thread's client and once with
@@ -123,10 +124,12 @@ export async function runSideBySide(
   createGuard: (options: SessionGuardOptions<Reply>) => SessionGuard<Reply>,
   /** Sees the world before the client does (e.g. to record a timeline). */
   observe?: (world: World) => void,
+  profile: PlatformProfile = PROFILES.weixin,
 ): Promise<ScenarioResult> {
-  const world = new World(policies, timed(LATENCIES), scenario.loggedIn)
+  const world = new World(policies, timed(LATENCIES), scenario.loggedIn, undefined, profile)
   observe?.(world)
   const guard = createGuard({
+    platform: profile.name,
     wx: world.wx,
     send: world.network.send,
     sendLogin: world.network.sendLogin,
@@ -146,7 +149,7 @@ export async function runSideBySide(
     }
     record(result)
     if (client === 'thread') {
-      return threadClientTap(world.wx, world.network, consent.detail).then((r) => {
+      return threadClientTap(world.wx, world.network, consent.detail, profile.loginCall).then((r) => {
         result.ok = r.ok
         result.status = r.ok ? 'ok' : r.why
         return result
@@ -171,7 +174,7 @@ export async function runSideBySide(
           })
           break
         case 'page-show':
-          if (client === 'thread') void threadClientPageShow(world.wx, world.network)
+          if (client === 'thread') void threadClientPageShow(world.wx, world.network, profile.loginCall)
           else void guard.prepare()
           break
         case 'lose-key':

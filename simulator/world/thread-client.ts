@@ -4,11 +4,16 @@ import type { Reply } from './thread-server'
 
 export type ThreadResult = { ok: true; reply: Reply } | { ok: false; why: string }
 
+/** The platform's login call, as a developer porting the thread would write it (Baidu: swan.getLoginCode). */
+export type LoginCall = 'login' | 'getLoginCode'
+
+const loginOf = (wx: WxLike, call: LoginCall) => (wx[call] || wx.login) as WxLike['login']
+
 /**
  * The seed thread's client, as posted: checkSession on tap; valid → send with
  * code '' and flag '1'; invalid → wx.login and send the code with flag '0'.
  */
-export function threadClientTap(wx: WxLike, network: Network, detail: { iv: string; encryptedData: string }): Promise<ThreadResult> {
+export function threadClientTap(wx: WxLike, network: Network, detail: { iv: string; encryptedData: string }, call: LoginCall = 'login'): Promise<ThreadResult> {
   return new Promise((resolve) => {
     const getPhone = (code: string, flag: string) =>
       network.send({ code, sessionKeyValidFlag: flag, iv: detail.iv, encryptedData: detail.encryptedData }).then(
@@ -18,7 +23,7 @@ export function threadClientTap(wx: WxLike, network: Network, detail: { iv: stri
     wx.checkSession({
       success: () => getPhone('', '1'),
       fail: () =>
-        wx.login({
+        loginOf(wx, call)({
           success: (res) => (res.code ? getPhone(res.code, '0') : resolve({ ok: false, why: 'LOGIN_FAILED' })),
           fail: () => resolve({ ok: false, why: 'LOGIN_FAILED' }),
         }),
@@ -27,9 +32,9 @@ export function threadClientTap(wx: WxLike, network: Network, detail: { iv: stri
 }
 
 /** What the thread's pages do on show: wx.login and hand the code to the login endpoint. */
-export function threadClientPageShow(wx: WxLike, network: Network): Promise<boolean> {
+export function threadClientPageShow(wx: WxLike, network: Network, call: LoginCall = 'login'): Promise<boolean> {
   return new Promise((resolve) => {
-    wx.login({
+    loginOf(wx, call)({
       success: (res) => network.sendLogin(res.code as string).then((r) => resolve(r.ok), () => resolve(false)),
       fail: () => resolve(false),
     })

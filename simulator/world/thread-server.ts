@@ -1,4 +1,5 @@
 import { openSealedData } from '../model/open-data-crypto'
+import { BAIDU_APP_KEY } from '../model/platforms'
 import { APP_ID, type Later, type WeChatModel } from '../model/wechat'
 
 /** `token`: the app session the server issues on every reply that exchanged a code. */
@@ -50,9 +51,11 @@ export class ThreadServer {
   }
 
   private decrypt(key: string, payload: Record<string, string>): Reply {
-    const data = openSealedData(key, payload.iv, payload.encryptedData)
+    const { cipher } = this.wechat.profile
+    const data = openSealedData(key, payload.iv, payload.encryptedData, cipher, BAIDU_APP_KEY)
+    // Baidu's plaintext proves the app by its trailing app_key (checked on opening), the others by a watermark.
     const watermark = data && (data.watermark as { appid?: string } | undefined)
-    if (!data || !watermark || watermark.appid !== APP_ID) return { ok: false, reason: 'DECRYPT_FAILED' }
+    if (!data || (cipher === 'wechat' && (!watermark || watermark.appid !== APP_ID))) return { ok: false, reason: 'DECRYPT_FAILED' }
     return { ok: true, phoneNumber: String(data.phoneNumber), tag: String(data.tag) }
   }
 

@@ -6,6 +6,7 @@ import { Network } from './network'
 import { ThreadServer } from './thread-server'
 import { VirtualClock } from '../model/virtual-clock'
 import { WeChatModel, type Later, type Policies } from '../model/wechat'
+import { PROFILES, type PlatformProfile } from '../model/platforms'
 
 /** One user, one device, one developer server, the network between them, on a virtual clock. */
 export class World<C extends Clock = VirtualClock> {
@@ -19,21 +20,24 @@ export class World<C extends Clock = VirtualClock> {
   readonly wx: WxLike
   readonly violations: string[] = []
 
-  constructor(policies: Policies, later: (clock: C) => Later, loggedIn = true, clock?: C) {
+  constructor(policies: Policies, later: (clock: C) => Later, loggedIn = true, clock?: C, profile: PlatformProfile = PROFILES.weixin) {
     this.clock = clock || (new VirtualClock() as unknown as C)
     const deliver = later(this.clock)
-    this.wechat = new WeChatModel(policies, this.clock, deliver, loggedIn)
+    this.wechat = new WeChatModel(policies, this.clock, deliver, loggedIn, profile)
     this.app = new AppServer(deliver, this.clock, loggedIn)
     this.server = new ThreadServer(this.wechat, deliver, loggedIn, () => this.app.issue())
     this.network = new Network(this.wechat, this.server, deliver, this.clock)
+    const platform = this.wechat.wx
+    const call = profile.loginCall
     this.wx = {
-      login: (options) => {
+      ...platform,
+      [call]: (options: Parameters<WxLike['login']>[0]) => {
         if (this.network.decryptsInFlight > 0 || this.server.decryptsInFlight > 0) {
-          this.violations.push(`wx.login invoked at ${this.clock.now()} while a decrypt was in flight`)
+          this.violations.push(`${profile.global}.${call} invoked at ${this.clock.now()} while a decrypt was in flight`)
         }
-        return this.wechat.wx.login(options)
+        return (platform[call] as WxLike['login'])(options)
       },
-      checkSession: (options) => this.wechat.wx.checkSession(options),
+      checkSession: (options) => platform.checkSession(options),
       ...this.app.wx,
     }
   }

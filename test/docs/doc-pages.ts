@@ -8,7 +8,7 @@ import path from 'node:path'
 
 export const ROOT = path.join(__dirname, '../..')
 
-const PAIRS = ['guide', 'api', 'companion', 'phone-number-button', 'phone-number', 'example', 'troubleshooting', 'migration-werequest', 'architecture']
+const PAIRS = ['guide', 'api', 'companion', 'phone-number-button', 'phone-number', 'example', 'troubleshooting', 'migration-werequest', 'architecture', 'platforms']
 
 export const DOC_PAGES = ['README.md', ...PAIRS.flatMap((page) => [`docs/${page}.md`, `docs/${page}.en.md`])]
 

@@ -54,8 +54,10 @@ function typeCheck(page: string, blocks: Block[], options: ts.CompilerOptions, e
     files.set(full, text)
   })
   const host = ts.createCompilerHost(options)
-  const { fileExists, readFile, getSourceFile } = host
+  const { fileExists, readFile, getSourceFile, directoryExists } = host
   host.fileExists = (f) => files.has(f) || fileExists(f)
+  // A page's blocks may import each other by relative path (a page importing its utils/ module).
+  host.directoryExists = (d) => [...files.keys()].some((f) => f.startsWith(d + path.sep)) || !directoryExists || directoryExists(d)
   host.readFile = (f) => files.get(f) ?? readFile(f)
   host.getSourceFile = (f, language) => {
     const own = files.get(f)

@@ -7,7 +7,7 @@
  */
 import { decryptOpenData, MemoryStore, type OpenDataHandler } from '../../server'
 import { newSessionKey, seal } from '../../conformance/wechat/seal'
-import { APP_ID } from '../../simulator/wechat'
+import { APP_ID } from '../../simulator/model/wechat'
 import { handlerWorld, OPENID, type HandlerWorld } from './handler-world'
 
 /** wx.getChatToolInfo, decrypted: no watermark (a multi-person chat: opengid; a one-to-one chat: open_single_roomid). */

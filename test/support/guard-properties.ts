@@ -7,16 +7,22 @@
  */
 import fc from 'fast-check'
 import { RATE_LIMIT, RATE_WINDOW_MS } from '../../simulator/model/wechat'
+import { PROFILES, type PlatformProfile } from '../../simulator/model/platforms'
+import type { VirtualClock } from '../../simulator/model/virtual-clock'
 import { World, runToQuiet, scheduled } from '../../simulator/world/world'
 import { GUARD_TIMEOUT, disturbedDuring, guardFor, playGuard, scenarioArb, type CreateGuard, type Run, type Scenario } from '../../simulator/scenarios/scenario'
 import type { SessionGuard } from '../../miniprogram_npm_src'
 import type { Reply } from '../../simulator/world/thread-server'
 import { DATA_URL, LOGIN_URL, httpWorld } from './model-http'
 
-export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400)): void {
+/**
+ * The guarantees on one platform's profile (default WeChat's): each platform's login call, code
+ * lifetime, checkSession failures and cipher, the same race.
+ */
+export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400), profile: PlatformProfile = PROFILES.weixin): void {
 
   async function simulate(s: fc.Scheduler, scenario: Scenario): Promise<{ world: World; run: Run; guard: SessionGuard<Reply> }> {
-    const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+    const world = new World<VirtualClock>(scenario.policies, scheduled(s), scenario.loggedIn, undefined, profile)
     const guard = guardFor(world, {}, create)
     const run = playGuard(world, guard, scenario.steps, create)
     await runToQuiet(world.clock, s)
@@ -207,7 +213,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
           fc.array(fc.constantFrom(200, 400, 401, 409, 500, 502), { minLength: 1, maxLength: 8 }),
           fc.option(fc.integer({ min: 0, max: 6000 })),
           async (s, scenario, statuses, expireAt) => {
-            const world = new World(scenario.policies, scheduled(s), scenario.loggedIn)
+            const world = new World<VirtualClock>(scenario.policies, scheduled(s), scenario.loggedIn, undefined, profile)
             let next = 0
             const { wx } = httpWorld(world, {
               respond: (reply) => ({ statusCode: reply.ok ? 200 : statuses[next++ % statuses.length] }),
