@@ -1,7 +1,7 @@
 import { BoundedStore } from '../stores/bounded-store'
 import { createCodeExchange } from './code-exchange'
 import { configError } from '../common/errors'
-import { nonNegativeInteger, positiveFinite, positiveInteger } from '../common/options'
+import { nonNegativeInteger, positiveFinite, timerMs } from '../common/options'
 import { parsePayload, isString } from './payload'
 import { createPhoneCodeRedeemer } from './phone-code'
 import { reporter, type ErrorHook } from '../common/report'
@@ -39,7 +39,7 @@ function configure(options: OpenDataHandlerOptions) {
   if (options.onError !== undefined && typeof options.onError !== 'function') throw configError('onError must be a function')
   return {
     api,
-    store: new BoundedStore(options.store || new MemoryStore(), positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 3000)),
+    store: new BoundedStore(options.store || new MemoryStore(), timerMs('storeTimeoutMs', options.storeTimeoutMs, 3000)),
     sealing: {
       appId: options.appId,
       graceMs: nonNegativeInteger('previousKeyGraceMs', options.previousKeyGraceMs, 5 * 60 * 1000),

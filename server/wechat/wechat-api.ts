@@ -1,6 +1,6 @@
 import { ServerError } from '../common/errors'
 import { createAccessTokenCache, isTokenRefusal } from './access-token'
-import { positiveInteger } from '../common/options'
+import { timerMs } from '../common/options'
 import { createWeChatTransport } from './wechat-transport'
 
 export interface WeChatApiOptions {
@@ -34,7 +34,7 @@ export interface WeChatApi {
 /** jscode2session and getuserphonenumber over fetch, with a bound on every call and a cached access token. */
 export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   const baseUrl = (options.baseUrl || 'https://api.weixin.qq.com').replace(/\/$/, '')
-  const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs, 5000)
+  const timeoutMs = timerMs('timeoutMs', options.timeoutMs, 5000)
   const doFetch = options.fetch || ((input: string, init?: RequestInit) => fetch(input, init))
   const now = options.now || Date.now
   const call = createWeChatTransport(baseUrl, timeoutMs, doFetch)
