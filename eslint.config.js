@@ -5,7 +5,13 @@ const tseslint = require('typescript-eslint')
 const NODE_BUILTINS = ['fs', 'path', 'crypto', 'http', 'https', 'os', 'util', 'events', 'stream', 'buffer', 'child_process', 'net', 'url']
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/', 'miniprogram_dist/', 'coverage/', '**/miniprogram_npm/', '.build/', 'server_dist/', 'conformance_dist/'] },
+  {
+    ignores: [
+      'node_modules/', 'miniprogram_dist/', 'coverage/', '**/miniprogram_npm/', '.build/', 'server_dist/', 'conformance_dist/',
+      // Built output: the component's copy at the package root, the framework examples' builds and the copy their bin makes.
+      'phone-number-button.js', 'examples/*/dist/', 'examples/uni-app/src/wxcomponents/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -29,7 +29,13 @@ const minify = () =>
     format: { comments: false },
   })
 
-/** Components ship their template, style and config beside the built js. */
+/**
+ * Components ship their template, style and config beside the built js. miniprogram_dist/<folder>/ serves
+ * WeChat's 构建 npm (the "miniprogram" field). The same four files also go to the package root as
+ * <folder>.js/.json/.wxml/.wxss: Taro resolves the README's `miniprogram-session-guard/<folder>` literally
+ * under node_modules (file first) and writes `/npm/miniprogram-session-guard/<folder>` into the page's
+ * usingComponents, which WeChat then finds as those files whether or not it would look for <folder>/index.
+ */
 const copyComponentFiles = (folder) => ({
   name: 'copy-component-files',
   writeBundle() {
@@ -38,6 +44,7 @@ const copyComponentFiles = (folder) => ({
       mkdirSync(dirname(to), { recursive: true })
       copyFileSync(`miniprogram_npm_src/${folder}/index.${ext}`, to)
     }
+    for (const ext of ['js', 'wxml', 'wxss', 'json']) copyFileSync(`miniprogram_dist/${folder}/index.${ext}`, `${folder}.${ext}`)
   },
 })
 

@@ -83,9 +83,20 @@ describe('the built package', () => {
     const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))
     const files: string[] = pack.files.map((f: { path: string }) => f.path)
     for (const file of files) {
-      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|miniprogram_dist\/index\.js\.map|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
+      expect(file).toMatch(/^(miniprogram_dist\/.+\.(js|d\.ts|wxml|wxss|json)|miniprogram_dist\/index\.js\.map|phone-number-button\.(js|json|wxml|wxss)|server_dist\/.+\.(js|d\.ts)|conformance_dist\/cli\.js|bin\/session-guard-wxcomponents\.js|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/)
     }
     expect(files).toEqual(expect.arrayContaining(['miniprogram_dist/index.js', 'miniprogram_dist/index.d.ts', 'server_dist/index.js', 'conformance_dist/cli.js', 'README.md', 'LICENSE', 'CHANGELOG.md']))
+  })
+
+  it('ships the component at the package root too, the same files: `miniprogram-session-guard/phone-number-button` as bundlers resolve it literally (Taro)', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }))
+    const files: string[] = pack.files.map((f: { path: string }) => f.path)
+    for (const ext of ['js', 'json', 'wxml', 'wxss']) {
+      expect(files).toContain(`phone-number-button.${ext}`)
+      expect(readFileSync(join(root, `phone-number-button.${ext}`), 'utf8')).toBe(readFileSync(dist(`phone-number-button/index.${ext}`), 'utf8'))
+    }
+    expect(files).toContain('bin/session-guard-wxcomponents.js')
+    expect(statSync(join(root, 'bin/session-guard-wxcomponents.js')).mode & 0o111).toBe(0o111)
   })
 
   it('builds the kit’s bin executable, so `npx session-guard-conformance` runs in this repository too', () => {

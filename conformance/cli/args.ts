@@ -9,6 +9,8 @@ export interface KitOptions {
   secret: string
   config?: string
   json: boolean
+  /** SHOULD-level findings fail the run. */
+  strict: boolean
   tokenLifetimeSeconds?: number
   expiredToken?: string
   waitSeconds: number
@@ -20,10 +22,11 @@ const MAX_WAIT_S = 120
 
 export const USAGE = `usage: session-guard-conformance --server <base URL> [--login-path ${DEFAULTS.loginPath}] [--data-path ${DEFAULTS.dataPath}]
        [--wechat-port ${DEFAULTS.wechatPort}] [--appid ${DEFAULTS.appId}] [--secret ${DEFAULTS.secret}]
-       [--config <file exporting { classify, fields, header }>] [--json]
+       [--config <file exporting { classify, fields, header }>] [--json] [--strict]
        [--token-lifetime <s, at most ${MAX_TOKEN_LIFETIME_S}> | --expired-token <token>] [--wait <s, default ${DEFAULTS.waitSeconds}>]
 Start the backend first with WECHAT_API_BASE=http://127.0.0.1:<wechat-port> and the same appid/secret.
-Exit 0: every scenario passed; 1: one failed or was skipped; 2: bad arguments or the server is unreachable.
+Exit 0: every scenario passed (WARN rows: SHOULDs not followed); 1: one failed or was skipped (with --strict, a WARN too);
+2: bad arguments or the server is unreachable.
 Rules: docs/protocol.md (中文) / docs/protocol.en.md.`
 
 export class UsageError extends Error {}
@@ -58,6 +61,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
         secret: { type: 'string' },
         config: { type: 'string' },
         json: { type: 'boolean' },
+        strict: { type: 'boolean' },
         'token-lifetime': { type: 'string' },
         'expired-token': { type: 'string' },
         wait: { type: 'string' },
@@ -85,6 +89,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
     appId: (values.appid as string | undefined) ?? DEFAULTS.appId,
     secret: (values.secret as string | undefined) ?? DEFAULTS.secret,
     json: values.json === true,
+    strict: values.strict === true,
     waitSeconds: integer('wait', values.wait as string | undefined, DEFAULTS.waitSeconds, 1, MAX_WAIT_S),
   }
   if (!options.appId || !options.secret) throw new UsageError('--appid and --secret must not be empty')

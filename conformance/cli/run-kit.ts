@@ -1,5 +1,6 @@
 import { BackendClient } from '../client/backend-client'
-import { json, table } from '../report/table'
+import { boundedPost, PostFailed } from '../client/bounded-post'
+import { conformant, json, table } from '../report/table'
 import { ALL_SCENARIOS } from '../scenarios/all-scenarios'
 import { runScenarios, type ScenarioResult } from '../scenarios/run-scenarios'
 import type { Scenario } from '../scenarios/scenario'
@@ -24,16 +25,17 @@ async function waitForBackend(options: KitOptions): Promise<boolean> {
   const until = Date.now() + options.waitSeconds * 1000
   while (Date.now() < until) {
     try {
-      await fetch(options.server + options.loginPath, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(Math.max(100, Math.min(2000, until - Date.now()))) })
+      await boundedPost(options.server + options.loginPath, { 'content-type': 'application/json' }, '{}', Math.max(100, Math.min(2000, until - Date.now())))
       return true
-    } catch {
+    } catch (error) {
+      if (error instanceof PostFailed && error.status !== undefined) return true
       await new Promise((resolve) => setTimeout(resolve, POLL_MS))
     }
   }
   return false
 }
 
-/** The whole kit run: exit code 0 all pass, 1 any fail or skip, 2 bad arguments or an unreachable server. */
+/** The whole kit run: exit code 0 all pass (warnings allowed unless --strict), 1 any fail or skip, 2 bad arguments or an unreachable server. */
 export async function runKit(argv: string[], io: KitIo, scenarios: Scenario[] = ALL_SCENARIOS): Promise<KitRun> {
   let options: KitOptions
   let client
@@ -67,10 +69,10 @@ export async function runKit(argv: string[], io: KitIo, scenarios: Scenario[] = 
     const started = Date.now()
     const backend = new BackendClient(options.server, { login: options.loginPath, data: options.dataPath }, client)
     const settings = { appId: options.appId, tokenLifetimeSeconds: options.tokenLifetimeSeconds, expiredToken: options.expiredToken }
-    const results = await runScenarios({ wechat, backend, client, settings }, scenarios)
-    const header = { server: options.server, loginPath: options.loginPath, dataPath: options.dataPath, wechatBase, appId: options.appId, secret: options.secret }
+    const results = await runScenarios({ wechat, backend, client, settings }, scenarios, options.strict)
+    const header = { server: options.server, loginPath: options.loginPath, dataPath: options.dataPath, wechatBase, appId: options.appId, secret: options.secret, strict: options.strict }
     io.out(options.json ? json(header, results, Date.now() - started) : table(header, results, Date.now() - started))
-    return { exitCode: results.every((r) => r.status === 'pass') ? 0 : 1, results }
+    return { exitCode: conformant(results) ? 0 : 1, results }
   } finally {
     await wechat.stop()
   }

@@ -1,5 +1,7 @@
 import type { ReplyKind } from '../../miniprogram_npm_src/wire/protocol'
 import { renameFields, type OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
+import { carriesReply, defaultIsExpired, isUsableToken } from '../../miniprogram_npm_src/wire/reply-reading'
+import { boundedPost, PostFailed } from './bounded-post'
 import type { ClientOptions } from './client-options'
 
 /** What a reply means to the guard: its reply kinds, plus what the transport made of it. */
@@ -14,25 +16,26 @@ export interface Seen {
   text: string
   kind: SeenKind
   reason?: string
+  /** A token the guard takes (docs/protocol.md P-ID-1): 1–4096 visible ASCII characters. */
   token?: string
+  /** A token the reply carried that the guard would refuse, described (never shown). */
+  refusedToken?: string
+  /** An `ok` body on a status ≥ 400: the guard reads a failed request (P-STATUS-1). */
+  okOnError?: true
   ms: number
 }
 
-/** The longest the kit waits for one answer: the guard's default timeout (10 s) and a margin. */
-export const REQUEST_TIMEOUT_MS = 12_000
+/** After this many requests in a row without a whole answer in time, the rest fail unsent: a dripping backend costs ~36 s, not 12 s a request. */
+export const GIVE_UP_AFTER_UNANSWERED = 3
 
-/** A body the server meant as its answer (the guard's rule, whatever the HTTP status). */
-function isProtocolReply(body: unknown, classify: ClientOptions['classify']): boolean {
-  if (safeClassify(classify, body) !== 'failed') return true
-  const { ok, reason } = (body && typeof body === 'object' ? body : {}) as { ok?: unknown; reason?: unknown }
-  return ok === false && typeof reason === 'string' && reason !== ''
-}
-
-function safeClassify(classify: ClientOptions['classify'], body: unknown): ReplyKind {
-  try {
-    return classify(body)
-  } catch {
-    return 'failed'
+/** classify is the app's code (a --config file): a throw reads as a failure, as in the guard's outcome. */
+function safeClassify(classify: ClientOptions['classify']): ClientOptions['classify'] {
+  return (body) => {
+    try {
+      return classify(body)
+    } catch {
+      return 'failed'
+    }
   }
 }
 
@@ -42,6 +45,8 @@ function safeClassify(classify: ClientOptions['classify'], body: unknown): Reply
  */
 export class BackendClient {
   readonly seen: Seen[] = []
+  /** Requests in a row cut off by the time bound (any whole answer resets it). */
+  private unanswered = 0
 
   constructor(
     private readonly base: string,
@@ -70,12 +75,15 @@ export class BackendClient {
     const url = this.base.replace(/\/$/, '') + (route === 'login' ? this.paths.login : this.paths.data)
     let seen: Seen
     try {
-      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
-      const text = await response.text()
-      seen = this.read(route, response.status, response.headers.get('content-type') || '', text, Date.now() - started)
+      // A backend that leaves request after request without a whole answer would cost every scenario the full wait.
+      if (this.unanswered >= GIVE_UP_AFTER_UNANSWERED) throw new PostFailed('transport', `not sent: the last ${this.unanswered} requests got no whole answer in time`)
+      const reply = await boundedPost(url, headers, JSON.stringify(body))
+      this.unanswered = 0
+      seen = this.read(route, reply.status, reply.contentType, reply.text, Date.now() - started)
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
-      seen = { route, status: 0, contentType: '', body: undefined, text: timedOut ? 'no answer' : String((error as Error)?.message || error), kind: timedOut ? 'timeout' : 'request-failed', ms: Date.now() - started }
+      const timedOut = error instanceof PostFailed && error.why === 'timeout'
+      if (timedOut) this.unanswered++
+      seen = { route, status: 0, contentType: '', body: undefined, text: String((error as Error)?.message || error), kind: timedOut ? 'timeout' : 'request-failed', ms: Date.now() - started }
     }
     this.seen.push(seen)
     return seen
@@ -92,12 +100,23 @@ export class BackendClient {
     const { reason } = (body && typeof body === 'object' ? body : {}) as { reason?: unknown }
     if (typeof reason === 'string') seen.reason = reason
     const grant = body === undefined ? undefined : safe(() => this.options.fromReply(body))
-    if (grant && typeof grant.token === 'string' && grant.token) seen.token = grant.token
-    if (route === 'data' && (status === 401 || seen.reason === 'SESSION_EXPIRED')) seen.kind = 'session-expired'
-    else if (body !== undefined && (status < 400 || isProtocolReply(body, this.options.classify))) seen.kind = safeClassify(this.options.classify, body)
+    const token = grant ? grant.token : undefined
+    // The guard's rule: a token outside it is neither stored nor sent, as if the reply carried none.
+    if (isUsableToken(token)) seen.token = token
+    else if (token !== undefined && token !== null && token !== '') seen.refusedToken = describeToken(token)
+    const classify = safeClassify(this.options.classify)
+    const res = { statusCode: status, data: body }
+    if (route === 'data' && defaultIsExpired(res)) seen.kind = 'session-expired'
+    else if (body !== undefined && carriesReply(res, classify)) seen.kind = classify(body)
     else seen.kind = status >= 400 ? 'request-failed' : 'failed'
+    if (status >= 400 && body !== undefined && classify(body) === 'ok') seen.okOnError = true
     return seen
   }
+}
+
+/** A token the guard refuses, described without showing it (isUsableToken said no; the guard takes 1–4096 visible ASCII). */
+function describeToken(token: unknown): string {
+  return typeof token === 'string' ? `a token of ${token.length} characters, not all visible ASCII or too many (the guard takes 1–4096)` : `a token of type ${typeof token}`
 }
 
 function safe<T>(fn: () => T): T | undefined {
@@ -110,9 +129,11 @@ function safe<T>(fn: () => T): T | undefined {
 
 /** One answer in a line, tokens and data blanked: what the table shows under "saw". */
 export function describe(seen: Seen): string {
-  if (seen.status === 0) return `${seen.kind === 'timeout' ? `no answer within ${Math.round(seen.ms / 1000)} s` : `request failed: ${seen.text}`}`
+  if (seen.status === 0) return seen.kind === 'timeout' ? `no whole answer within ${Math.round(seen.ms / 1000)} s` : `request failed: ${seen.text}`
   const shown = seen.body === undefined ? JSON.stringify(seen.text.slice(0, 60)) : JSON.stringify(blank(seen.body))
-  return `HTTP ${seen.status} ${shown.length > 110 ? shown.slice(0, 107) + '...' : shown}`
+  const line = `HTTP ${seen.status} ${shown.length > 110 ? shown.slice(0, 107) + '...' : shown}`
+  if (seen.okOnError) return `${line} (ok on HTTP ${seen.status}: a failed request for the guard, P-STATUS-1)`
+  return seen.refusedToken ? `${line} (${seen.refusedToken}: the guard refuses it, P-ID-1)` : line
 }
 
 function blank(value: unknown): unknown {

@@ -1,6 +1,7 @@
+import { defaultFromReply } from '../../miniprogram_npm_src/app-session/app-session'
 import { classifyDefaultReply, type FieldNames, type ReplyKind } from '../../miniprogram_npm_src/wire/protocol'
 
-/** What the kit plays the client with: the guard's own options for reading a backend's dialect. */
+/** What the kit plays the client with: the guard's own options (and its defaults) for reading a backend's dialect. */
 export interface ClientOptions {
   classify: (reply: unknown) => ReplyKind
   fields?: FieldNames
@@ -14,6 +15,6 @@ export interface ClientOptions {
 export const defaultClientOptions = (): ClientOptions => ({
   classify: classifyDefaultReply,
   header: 'Authorization',
-  fromReply: (reply) => (reply && typeof reply === 'object' ? (reply as { token?: unknown; expiresIn?: unknown }) : undefined),
+  fromReply: defaultFromReply,
   defaultShape: true,
 })

@@ -7,16 +7,19 @@ export interface RunHeader {
   wechatBase: string
   appId: string
   secret: string
+  /** --strict: a SHOULD not followed is a failure. */
+  strict: boolean
 }
 
-const MARK = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const
+const MARK = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' } as const
 
 /** A pipe in a cell would end it early. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim()
 
-export function summary(results: ScenarioResult[]): { passed: number; failed: number; skipped: number } {
+export function summary(results: ScenarioResult[]): { passed: number; warned: number; failed: number; skipped: number } {
   return {
     passed: results.filter((r) => r.status === 'pass').length,
+    warned: results.filter((r) => r.status === 'warn').length,
     failed: results.filter((r) => r.status === 'fail').length,
     skipped: results.filter((r) => r.status === 'skip').length,
   }
@@ -36,12 +39,18 @@ export function table(header: RunHeader, results: ScenarioResult[], elapsedMs: n
     const fix = r.status === 'pass' ? '' : r.fix
     lines.push(`| ${cell(`${r.id}: ${r.title}`)} | ${MARK[r.status]} | ${cell(r.saw)} | ${rule} | ${cell(fix)} |`)
   }
-  const { passed, failed, skipped } = summary(results)
-  const verdict = failed === 0 && skipped === 0 ? 'conformant' : 'NOT conformant'
-  lines.push('', `${passed} passed, ${failed} failed, ${skipped} skipped in ${(elapsedMs / 1000).toFixed(1)} s: ${verdict} (docs/protocol.md)`)
+  const { passed, warned, failed, skipped } = summary(results)
+  const verdict = !conformant(results) ? 'NOT conformant' : warned > 0 ? 'conformant, with warnings (SHOULDs not followed; --strict fails them)' : 'conformant'
+  const mode = header.strict ? ' (--strict: SHOULDs count as MUSTs)' : ''
+  lines.push('', `${passed} passed, ${warned} warned, ${failed} failed, ${skipped} skipped in ${(elapsedMs / 1000).toFixed(1)} s: ${verdict}${mode} (docs/protocol.md)`)
   return lines.join('\n')
 }
 
+/** Every MUST held (a warning is a SHOULD; under --strict it was made a failure already). */
+export function conformant(results: ScenarioResult[]): boolean {
+  return results.every((r) => r.status === 'pass' || r.status === 'warn')
+}
+
 export function json(header: RunHeader, results: ScenarioResult[], elapsedMs: number): string {
-  return JSON.stringify({ ...header, ...summary(results), conformant: results.every((r) => r.status === 'pass'), elapsedMs, results }, null, 2)
+  return JSON.stringify({ ...header, ...summary(results), conformant: conformant(results), elapsedMs, results }, null, 2)
 }

@@ -1,5 +1,5 @@
 import { payload } from './payload'
-import { check, loggedIn, sealedPhone, show, type Context, type Scenario } from './scenario'
+import { check, loggedIn, sealedPhone, should, show, type Context, type Scenario } from './scenario'
 
 const CLAIM_FIX = 'claim each code atomically in the shared store before calling jscode2session; refuse a claimed code with CODE_REJECTED'
 /** How fast a refused code must be answered: no retries, no waiting on WeChat twice. */
@@ -14,13 +14,18 @@ async function wechatTrouble(ctx: Context, script: { errcode?: number; delayMs?:
   const openid = ctx.wechat.newUser()
   const loginCode = ctx.wechat.issueCode(openid, script).code
   const login = await ctx.backend.login(loginCode)
+  check(login.status !== 0, `login while WeChat fails: ${show(login)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(login.kind), `login while WeChat fails: ${show(login)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails: no session, no token')
   check(login.ms <= CLIENT_TIMEOUT_MS, `login answered after ${login.ms} ms: ${show(login)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
   const { code, sessionKey } = ctx.wechat.issueCode(openid, script)
   const { sealed } = sealedPhone(sessionKey, ctx.settings.appId)
   const data = await ctx.backend.data(payload('0', code, { sealed }))
+  check(data.status !== 0, `flag '0' while WeChat fails: ${show(data)}`, 'P-TIME-2', 'answer every request, WeChat failing or not: with WECHAT_UNAVAILABLE')
   check(establishesNothing(data.kind), `flag '0' while WeChat fails: ${show(data)}`, 'P-WECHAT-1', 'answer WECHAT_UNAVAILABLE when jscode2session fails (DECRYPT_FAILED would say the key is stored)')
   check(data.ms <= CLIENT_TIMEOUT_MS, `flag '0' answered after ${data.ms} ms: ${show(data)}`, 'P-TIME-2', 'bound every WeChat call (e.g. 5 s) so the answer comes within the client timeout')
+  for (const [what, seen] of [['login', login], ["flag '0'", data]] as const) {
+    should(ctx, !ctx.client.defaultShape || seen.reason === 'WECHAT_UNAVAILABLE', `${what} while WeChat fails: ${show(seen)}`, 'P-REASON-1', 'name the reason WECHAT_UNAVAILABLE when WeChat is busy, rate-limited, unreachable or slow')
+  }
   return { login: `${show(login)} in ${login.ms} ms`, data: `${show(data)} in ${data.ms} ms` }
 }
 

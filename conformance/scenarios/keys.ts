@@ -1,5 +1,5 @@
 import { payload } from './payload'
-import { check, expectPhone, loggedIn, sealedPhone, show, type Scenario } from './scenario'
+import { check, expectPhone, loggedIn, sealedPhone, should, show, type Scenario } from './scenario'
 
 const STORE_FIX = 'store the exchanged key before decrypting, and keep it when the decrypt fails'
 
@@ -61,6 +61,7 @@ export const keyScenarios: Scenario[] = [
       const stale = sealedPhone(unseen, ctx.settings.appId)
       const seen = await ctx.backend.data(payload('0', code, { sealed: stale.sealed }), user.token)
       check(seen.kind === 'decrypt-failed', `flag '0' with data sealed by an unseen key: ${show(seen)}`, 'P-REASON-1', 'answer DECRYPT_FAILED when the data opens with neither the current nor the previous key')
+      should(ctx, seen.token, `flag '0' DECRYPT_FAILED: ${show(seen)} carries no token`, 'P-ID-1', "put the session token in every reply after a code exchange, DECRYPT_FAILED too: without it the guard's next tap costs another wx.login")
       const token = seen.token || user.token
       const fresh = sealedPhone(sessionKey, ctx.settings.appId)
       const next = await ctx.backend.data(payload('1', '', { sealed: fresh.sealed }), token)

@@ -1,7 +1,10 @@
 import type { OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
 import type { Seen } from '../client/backend-client'
 import { sealWithoutPlus } from '../wechat/seal'
-import { check, phoneData, show, type Context, type Scenario } from './scenario'
+import { check, phoneData, should, show, type Context, type Scenario } from './scenario'
+
+/** P-HTTP-3's refusals of the request itself: these MAY come with 4xx/5xx (P-STATUS-1). */
+const TRANSPORT_REFUSALS = new Set(['TOO_LARGE', 'BODY_TIMEOUT', 'METHOD_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE', 'INTERNAL'])
 
 function shapeProblem(seen: Seen, defaultShape: boolean): string | undefined {
   if (seen.status === 0) return undefined
@@ -56,10 +59,15 @@ export const replyScenarios: Scenario[] = [
     fix: 'answer every request on both routes with a JSON object { ok: true, … } or { ok: false, reason }',
     async run(ctx) {
       const all = ctx.backend.seen.filter((s) => s.status !== 0)
+      const first = ctx.backend.seen[0]
+      check(all.length > 0, `no reply to judge: every request failed${first ? ` (the first: ${show(first)})` : ''}`)
       for (const seen of all) {
         const problem = shapeProblem(seen, ctx.client.defaultShape)
         check(!problem, `${seen.route} route: ${show(seen)} ${problem}`)
+        check(!seen.okOnError, `${seen.route} route: ${show(seen)}`, 'P-STATUS-1', 'answer ok with HTTP 200 (a proxy or error handler must not turn it into an error status)')
       }
+      const off = all.filter((seen) => seen.status !== 200 && !seen.okOnError && seen.kind !== 'request-failed' && !(seen.route === 'data' && seen.kind === 'session-expired') && !TRANSPORT_REFUSALS.has(seen.reason || ''))
+      for (const seen of off.slice(0, 3)) should(ctx, false, `${seen.route} route: ${show(seen)}`, 'P-STATUS-1', 'answer protocol replies with HTTP 200 (401 only for a refused token on the data route)')
       const statuses = [...new Set(all.map((s) => s.status))].sort().join('/')
       return `${all.length} replies, all JSON objects${ctx.client.defaultShape ? ' with ok (and reason when not ok)' : ''}; HTTP ${statuses}`
     },

@@ -17,6 +17,15 @@ export interface Context {
   backend: BackendClient
   client: ClientOptions
   settings: KitSettings
+  /** Notes a SHOULD the backend does not follow: a warning, a failure under --strict. */
+  warn(warning: Warning): void
+}
+
+/** A SHOULD of docs/protocol.md not followed: what was seen, the rule, the fix. */
+export interface Warning {
+  saw: string
+  rule: string
+  fix: string
 }
 
 export type Verdict = { status: 'pass'; saw: string } | { status: 'fail'; saw: string; rule: string; fix: string } | { status: 'skip'; saw: string; rule: string; fix: string }
@@ -55,6 +64,11 @@ export class Skipped extends Error {
 
 export function check(condition: unknown, saw: string, rule?: string, fix?: string): asserts condition {
   if (!condition) throw new Broken(saw, rule, fix)
+}
+
+/** A SHOULD-level check: when it does not hold the scenario goes on, and reports a warning. */
+export function should(ctx: Context, condition: unknown, saw: string, rule: string, fix: string): void {
+  if (!condition) ctx.warn({ saw, rule, fix })
 }
 
 export const show = describeSeen

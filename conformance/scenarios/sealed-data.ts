@@ -1,6 +1,9 @@
-import { sealWithoutPlus, sealWithPlus } from '../wechat/seal'
+import { seal, sealWithoutPlus, sealWithPlus } from '../wechat/seal'
 import { payload } from './payload'
-import { check, expectPhone, loggedIn, phoneData, show, type Scenario } from './scenario'
+import { check, expectPhone, loggedIn, phoneData, should, show, type Scenario } from './scenario'
+
+/** Plaintext padding that seals to about 61 KiB of base64, under the 64 KiB encryptedData limit of docs/protocol.md §5. */
+const LARGE_PAD = 46_000
 
 export const sealedDataScenarios: Scenario[] = [
   {
@@ -44,6 +47,24 @@ export const sealedDataScenarios: Scenario[] = [
       check(seen.kind === 'failed', `data sealed for another app: ${show(seen)}`)
       if (ctx.client.defaultShape) check(seen.reason === 'WATERMARK_MISMATCH', `data sealed for another app: ${show(seen)}`, 'P-CRYPTO-3', 'answer { ok: false, reason: "WATERMARK_MISMATCH" }')
       return show(seen)
+    },
+  },
+  {
+    id: 'large-payload',
+    title: 'a payload near the 64 KiB encryptedData limit is not refused for its size',
+    rule: 'P-HTTP-3',
+    fix: 'accept request bodies up to 128 KiB: encryptedData alone may be 64 KiB',
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const data = { ...phoneData(ctx.settings.appId), pad: 'x'.repeat(LARGE_PAD) }
+      const sealed = seal(user.sessionKey, data)
+      const seen = await ctx.backend.data(payload('1', '', { sealed }), user.token)
+      const what = `flag '1' with ${sealed.encryptedData.length} characters of encryptedData`
+      // Only the size is judged here (413, TOO_LARGE, a proxy hanging up): decrypting is every other scenario's job,
+      // and a ciphertext this long cannot avoid '+', which plus-survives judges.
+      const refusedForSize = seen.status === 413 || seen.reason === 'TOO_LARGE' || seen.kind === 'request-failed'
+      should(ctx, !refusedForSize, `${what}: ${show(seen)}`, this.rule, this.fix)
+      return `${what}: ${show(seen)}`
     },
   },
 ]

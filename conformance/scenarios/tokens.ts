@@ -28,7 +28,7 @@ export function forge(token: string): string {
  * phone code: a server that takes the token for anyone answers ok (or redeems the phone code).
  */
 async function refused(ctx: Context, token: string, sessionKey: string | undefined, what: string): Promise<string> {
-  const phoneCode = ctx.wechat.issuePhoneCode(uniquePhoneNumber())
+  const phoneCode = ctx.wechat.issuePhoneCode(uniquePhoneNumber(), ctx.wechat.newUser())
   const sealed = sessionKey ? sealedPhone(sessionKey, ctx.settings.appId).sealed : undefined
   const seen = await ctx.backend.data(payload('1', '', { sealed, phoneCode }), token)
   check(seen.kind !== 'ok', `${what}: ${show(seen)}`)

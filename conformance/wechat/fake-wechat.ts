@@ -24,7 +24,15 @@ interface LoginCode {
 interface PhoneCode {
   phoneNumber: string
   redemptions: number
+  /** The user who tapped: WeChat refuses the code for another openid when the server names one. */
+  openid?: string
+  /** The openid the backend named with each call for this code (undefined: none named). */
+  openidsNamed: (string | undefined)[]
+  used?: true
 }
+
+/** WeChat's answer when the openid named is not the code's user (undocumented errcode: modelled as 40029). */
+const NOT_THIS_USERS_CODE = { errcode: 40029, errmsg: 'invalid code: openid does not match' }
 
 /**
  * WeChat's server API as a backend sees it, on loopback and scripted by the kit: jscode2session,
@@ -59,11 +67,16 @@ export class FakeWeChat {
     return { code, sessionKey }
   }
 
-  /** What the phone button gives: a phone code for this number, redeemable once. */
-  issuePhoneCode(phoneNumber: string): string {
+  /** What the phone button gives the user `openid` (when known): a phone code for this number, redeemable once. */
+  issuePhoneCode(phoneNumber: string, openid?: string): string {
     const code = `kit-phone-${++this.serial}-${randomBytes(6).toString('hex')}`
-    this.phoneCodes.set(code, { phoneNumber, redemptions: 0 })
+    this.phoneCodes.set(code, { phoneNumber, redemptions: 0, openid, openidsNamed: [] })
     return code
+  }
+
+  /** The openid the backend named with each getuserphonenumber call for this code, in order. */
+  openidsNamedFor(phoneCode: string): (string | undefined)[] {
+    return [...(this.phoneCodes.get(phoneCode)?.openidsNamed ?? [])]
   }
 
   /** How often the backend sent this login code to jscode2session. */
@@ -112,7 +125,7 @@ export class FakeWeChat {
       case '/cgi-bin/stable_token':
         return this.token(String(body.grant_type), String(body.appid), String(body.secret))
       case '/wxa/business/getuserphonenumber':
-        return this.phoneNumber(query.get('access_token'), body.code)
+        return this.phoneNumber(query.get('access_token'), body.code, body.openid)
       case '/wxa/checksession':
         return this.checkSession(query)
       default:
@@ -154,12 +167,16 @@ export class FakeWeChat {
     return { access_token: token, expires_in: 7200 }
   }
 
-  private phoneNumber(accessToken: string | null, code: unknown): object {
+  private phoneNumber(accessToken: string | null, code: unknown, openid: unknown): object {
     if (!accessToken || !this.accessTokens.has(accessToken)) return { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' }
     const entry = typeof code === 'string' ? this.phoneCodes.get(code) : undefined
     if (!entry) return { errcode: 40029, errmsg: 'invalid code' }
+    // Every call counts (P-PHONE-2 is about sending a code twice); one WeChat refused for its openid does not use it up.
     entry.redemptions++
-    if (entry.redemptions > 1) return { errcode: 40029, errmsg: 'invalid code' }
+    entry.openidsNamed.push(typeof openid === 'string' ? openid : undefined)
+    if (openid !== undefined && entry.openid !== undefined && openid !== entry.openid) return NOT_THIS_USERS_CODE
+    if (entry.used) return { errcode: 40029, errmsg: 'invalid code' }
+    entry.used = true
     const { phoneNumber } = entry
     return { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber, purePhoneNumber: phoneNumber, countryCode: '86', watermark: { appid: this.options.appId, timestamp: Math.floor(Date.now() / 1000) } } }
   }

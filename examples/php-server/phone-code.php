@@ -23,11 +23,11 @@ final class PhoneCodes
             }
             throw new ProtocolFailure('PHONE_CODE_REJECTED');
         }
-        $answer = $this->ask($phoneCode);
+        $answer = $this->ask($phoneCode, $openid);
         $errcode = $answer->errcode();
         if ($answer->json !== null && ($errcode === 40001 || $errcode === 42001)) {
             // The cached access token was refused: a new one, and one retry (P-PHONE-4).
-            $answer = $this->ask($phoneCode, true);
+            $answer = $this->ask($phoneCode, $openid, true);
             $errcode = $answer->errcode();
         }
         if ($answer->json === null || $errcode === -1 || $errcode === 45011) {
@@ -52,11 +52,11 @@ final class PhoneCodes
         return $number;
     }
 
-    private function ask(string $phoneCode, bool $freshToken = false): WeChatAnswer
+    private function ask(string $phoneCode, string $openid, bool $freshToken = false): WeChatAnswer
     {
         $token = $this->accessToken($freshToken);
         // Without an access token the phone code never left: WeChat did not see it.
-        return $token === null ? new WeChatAnswer(null, true) : $this->wechat->phoneNumber($token, $phoneCode);
+        return $token === null ? new WeChatAnswer(null, true) : $this->wechat->phoneNumber($token, $phoneCode, $openid);
     }
 
     private function accessToken(bool $fresh): ?string

@@ -83,9 +83,10 @@ final class WeChat
         ]);
     }
 
-    public function phoneNumber(string $accessToken, string $phoneCode): WeChatAnswer
+    /** `openid`: WeChat checks the phone code belongs to this user (P-PHONE-5). */
+    public function phoneNumber(string $accessToken, string $phoneCode, string $openid): WeChatAnswer
     {
-        return $this->call('POST', '/wxa/business/getuserphonenumber', ['access_token' => $accessToken], ['code' => $phoneCode]);
+        return $this->call('POST', '/wxa/business/getuserphonenumber', ['access_token' => $accessToken], ['code' => $phoneCode, 'openid' => $openid]);
     }
 }
 

@@ -4,6 +4,7 @@ import type { GuardEvent } from '../wire/events'
 import type { WxLike, WxResponse } from '../wire/wx-api'
 import { isObject } from '../wire/is-object'
 import { buildState, type Device } from '../wire/device-slot'
+import { defaultIsExpired, isUsableToken as usable } from '../wire/reply-reading'
 
 /** What a server reply says about the app's session. */
 export interface SessionGrant {
@@ -52,11 +53,7 @@ interface Stored {
 
 export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
-/** What a token may be: visible ASCII (no space, CR, LF or NUL could end up in a header), at most 4096 characters. */
-const TOKEN = /^[\x21-\x7e]{1,4096}$/
 const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/
-
-const usable = (token: unknown): token is string => typeof token === 'string' && TOKEN.test(token)
 
 /** The longest life a reply's `expiresIn` gives a token, seconds: 10 years, the companion's own cap. */
 export const MAX_EXPIRES_IN_SECONDS = 315360000
@@ -73,10 +70,7 @@ export function expiryOf(expiresIn: unknown, now: number): number | undefined {
 /** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
 export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
 
-export function defaultIsExpired(res: WxResponse): boolean {
-  const body = (res && res.data) as { ok?: unknown; reason?: unknown } | undefined
-  return res.statusCode === 401 || (!!body && body.ok === false && body.reason === 'SESSION_EXPIRED')
-}
+export { defaultIsExpired }
 
 /** Storage and app callbacks may throw; neither may break a login. */
 function attempt<T>(fn: () => T): T | undefined {

@@ -43,13 +43,21 @@ export interface WxResponse {
 /** A platform's result says it went well: its errMsg ends in `:ok`. */
 export const OK = /:ok$/
 
+// Methods, so each call's own result types fit (method parameters are compared bivariantly).
+interface Answer {
+  success(res: unknown): void
+  fail(err: unknown): void
+  [option: string]: unknown
+}
+
 /**
- * Calls `api[name](options)`. Taro's APIs also return a promise that rejects on failure; the callbacks
- * answer, so that promise gets a handler and never goes unhandled.
+ * Calls `api[name](options)`. Taro's APIs also return a promise that rejects on failure, and a
+ * promisified API may answer by its promise alone: a returned promise answers like the callbacks
+ * (whichever comes first settles the call; the caller's promise ignores the second) and never goes unhandled.
  */
-function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | 'request', options: object): void {
+function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | 'request', options: Answer): void {
   const result = (api[name] as (options: object) => unknown)(options) as PromiseLike<unknown> | undefined
-  if (result && typeof result.then === 'function') result.then(undefined, () => undefined)
+  if (result && typeof result.then === 'function') result.then(options.success, options.fail)
 }
 
 /** Resolves with a non-empty login code; rejects with LOGIN_FAILED otherwise. */

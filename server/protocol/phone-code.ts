@@ -30,7 +30,8 @@ export function createPhoneCodeRedeemer(store: BoundedStore, api: WeChatApi, now
       return { reason: 'STORE_UNAVAILABLE' }
     }
     try {
-      const data = await api.getPhoneNumberByCode(phoneCode)
+      // The openid binds the code to its user at WeChat: a code someone else saw is refused there too.
+      const data = await api.getPhoneNumberByCode(phoneCode, openid)
       redeemed.sweep(now())
       if (redeemed.size < MAX_REMEMBERED) redeemed.put(`${openid}\n${phoneCode}`, data, now() + CODE_TTL_MS)
       return { data }

@@ -28,7 +28,11 @@ export interface PhoneInfo {
 
 export interface WeChatApi {
   code2Session(code: string): Promise<Session>
-  getPhoneNumberByCode(phoneCode: string): Promise<PhoneInfo>
+  /**
+   * `openid`: the user the server knows is asking; WeChat then checks the phone code belongs to that
+   * user (a code seen by someone else is refused). Optional, for implementations written before it.
+   */
+  getPhoneNumberByCode(phoneCode: string, openid?: string): Promise<PhoneInfo>
 }
 
 /** jscode2session and getuserphonenumber over fetch, with a bound on every call and a cached access token. */
@@ -40,13 +44,13 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   const call = createWeChatTransport(baseUrl, timeoutMs, doFetch)
   const tokens = createAccessTokenCache(call, options.appId, options.appSecret, now)
 
-  async function redeemPhoneCode(phoneCode: string): Promise<Record<string, unknown>> {
+  async function redeemPhoneCode(phoneCode: string, openid: string | undefined): Promise<Record<string, unknown>> {
     const used = await tokens.get()
     try {
       return await call(`/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(used)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: phoneCode }),
+        body: JSON.stringify(openid === undefined ? { code: phoneCode } : { code: phoneCode, openid }),
       })
     } catch (error) {
       if (isTokenRefusal(error)) tokens.refused(used)
@@ -64,15 +68,16 @@ export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
       if (typeof body.unionid === 'string') session.unionid = body.unionid
       return session
     },
-    async getPhoneNumberByCode(phoneCode) {
+    async getPhoneNumberByCode(phoneCode, openid) {
       if (typeof phoneCode !== 'string' || phoneCode.length === 0 || phoneCode.length > 256) throw new ServerError('BAD_INPUT', 'phoneCode must be a non-empty string')
+      if (openid !== undefined && (typeof openid !== 'string' || openid.length === 0 || openid.length > 128)) throw new ServerError('BAD_INPUT', 'openid must be a non-empty string')
       let body: Record<string, unknown>
       try {
-        body = await redeemPhoneCode(phoneCode)
+        body = await redeemPhoneCode(phoneCode, openid)
       } catch (error) {
         // Another server (or a manual refresh) replaced the token: fetch a new one and try once more.
         if (!isTokenRefusal(error)) throw error
-        body = await redeemPhoneCode(phoneCode)
+        body = await redeemPhoneCode(phoneCode, openid)
       }
       const info = body.phone_info as PhoneInfo | undefined
       if (!info || typeof info.phoneNumber !== 'string' || typeof info.purePhoneNumber !== 'string' || typeof info.countryCode !== 'string') throw new ServerError('WECHAT_ERROR', 'getuserphonenumber answered without phone_info')

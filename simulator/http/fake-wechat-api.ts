@@ -13,6 +13,10 @@ export class FakeWeChatApi {
   failNext: number[] = []
   /** Phone codes WeChat redeemed: each one works once, like the real thing (40029 after). */
   readonly redeemedPhoneCodes: string[] = []
+  /** The user each phone code was given to, where a test says: WeChat refuses it for another openid named. */
+  readonly phoneCodeOwners = new Map<string, string>()
+  /** The openid named with each getuserphonenumber call (undefined: none), in order. */
+  readonly openidsNamed: (string | undefined)[] = []
   /** Answer a phone code this many ms late (the companion's bound on WeChat calls is what is tested). */
   phoneDelayMs = 0
   private server?: ApiServer
@@ -40,12 +44,16 @@ export class FakeWeChatApi {
       return result
     }
     if (path === '/cgi-bin/token' || path === '/cgi-bin/stable_token') return { access_token: 'token-1', expires_in: 7200 }
-    if (path === '/wxa/business/getuserphonenumber') return new Promise((resolve) => setTimeout(() => resolve(this.redeemPhoneCode(body.code)), this.phoneDelayMs))
+    if (path === '/wxa/business/getuserphonenumber') return new Promise((resolve) => setTimeout(() => resolve(this.redeemPhoneCode(body.code, body.openid)), this.phoneDelayMs))
     return undefined
   }
 
-  private redeemPhoneCode(code: unknown): object {
+  private redeemPhoneCode(code: unknown, openid: unknown): object {
+    this.openidsNamed.push(typeof openid === 'string' ? openid : undefined)
     if (typeof code !== 'string' || code.length === 0 || this.redeemedPhoneCodes.includes(code)) return { errcode: 40029, errmsg: 'invalid code' }
+    const owner = this.phoneCodeOwners.get(code)
+    // The errcode for "not this user's code" is undocumented: modelled as 40029.
+    if (openid !== undefined && owner !== undefined && openid !== owner) return { errcode: 40029, errmsg: 'invalid code: openid does not match' }
     this.redeemedPhoneCodes.push(code)
     return { errcode: 0, phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' } }
   }

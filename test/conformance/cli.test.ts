@@ -28,10 +28,11 @@ describe('session-guard-conformance arguments', () => {
       appId: 'wx0123456789abcdef',
       secret: 'session-guard-conformance-secret',
       json: false,
+      strict: false,
       waitSeconds: 10,
     })
-    const all = ['--server', 'https://api.example.com', '--login-path', '/wx/login', '--data-path', '/wx/phone', '--wechat-port', '9000', '--appid', 'wxa', '--secret', 's', '--config', 'c.js', '--json', '--token-lifetime', '5']
-    expect(parseKitArgs(all)).toMatchObject({ loginPath: '/wx/login', dataPath: '/wx/phone', wechatPort: 9000, appId: 'wxa', secret: 's', config: 'c.js', json: true, tokenLifetimeSeconds: 5 })
+    const all = ['--server', 'https://api.example.com', '--login-path', '/wx/login', '--data-path', '/wx/phone', '--wechat-port', '9000', '--appid', 'wxa', '--secret', 's', '--config', 'c.js', '--json', '--token-lifetime', '5', '--strict']
+    expect(parseKitArgs(all)).toMatchObject({ loginPath: '/wx/login', dataPath: '/wx/phone', wechatPort: 9000, appId: 'wxa', secret: 's', config: 'c.js', json: true, strict: true, tokenLifetimeSeconds: 5 })
   })
 
   it.each([
@@ -107,7 +108,7 @@ describe('session-guard-conformance output', () => {
     const run = await against([], ['token-expired'])
     expect(run.exitCode).toBe(1)
     expect(run.io.out).toMatch(/\| token-expired: [^|]+ \| SKIP \| not run: no expired token to send \| P-ID-3 \| start the backend with tokens of at most 30 s and pass --token-lifetime/)
-    expect(run.io.out).toMatch(/0 passed, 0 failed, 1 skipped .*NOT conformant/)
+    expect(run.io.out).toMatch(/0 passed, 0 warned, 0 failed, 1 skipped .*NOT conformant/)
   })
 
   it('--expired-token: a token the backend signed, past its expiry, is sent as given', async () => {
@@ -123,7 +124,7 @@ describe('the shipped bin', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
   it('is declared in package.json and is a Node script', () => {
-    expect(pkg.bin).toEqual({ 'session-guard-conformance': 'conformance_dist/cli.js' })
+    expect(pkg.bin).toEqual({ 'session-guard-conformance': 'conformance_dist/cli.js', 'session-guard-wxcomponents': 'bin/session-guard-wxcomponents.js' })
     expect(readFileSync(join(root, 'conformance_dist/cli.js'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node')
   })
 

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { DEFAULTS } from '../../conformance/cli/args'
 import { runKit, type KitRun } from '../../conformance/cli/run-kit'
-import type { HttpAdapterOptions, OpenDataHandler, SessionKeyStore } from '../../server'
+import type { HttpAdapterOptions, OpenDataHandler, SessionKeyStore, WeChatApi } from '../../server'
 import { listen } from '../server/http-listen'
 
 // The package as users get it.
@@ -22,9 +22,13 @@ export type Mount = 'node:http' | 'express' | 'koa'
 
 export interface Breakage {
   store?: (inner: SessionKeyStore) => SessionKeyStore
+  /** What the companion calls WeChat with. */
+  api?: (inner: WeChatApi) => WeChatApi
   handler?: (inner: OpenDataHandler) => OpenDataHandler
   /** Identity options that replace `{ sessionSecret }`. */
   identity?: (lifetimeSeconds: number) => Pick<HttpAdapterOptions, 'identify' | 'onLogin'>
+  /** Options of createHttpHandler beside the identity ones (its body limit, for one). */
+  http?: Partial<HttpAdapterOptions>
   /** What the server makes of a parsed body before the companion sees it. */
   body?: (body: Record<string, unknown>) => Record<string, unknown>
 }
@@ -62,11 +66,12 @@ export async function startCompanion(setup: CompanionSetup): Promise<{ url: stri
   const baseUrl = `http://127.0.0.1:${setup.wechatPort}`
   const memory = new companion.MemoryStore()
   const store = breakage.store ? breakage.store(memory) : memory
-  const api = companion.createWeChatApi({ appId, appSecret: DEFAULTS.secret, baseUrl, timeoutMs: setup.wechatTimeoutMs })
+  const realApi = companion.createWeChatApi({ appId, appSecret: DEFAULTS.secret, baseUrl, timeoutMs: setup.wechatTimeoutMs })
+  const api = breakage.api ? breakage.api(realApi) : realApi
   const real = companion.createOpenDataHandler({ appId, api, store })
   const handler = breakage.handler ? breakage.handler(real) : real
   const identity = breakage.identity ? breakage.identity(setup.tokenLifetimeSeconds) : { sessionSecret: SESSION_SECRET, sessionLifetimeSeconds: setup.tokenLifetimeSeconds }
-  const http = companion.createHttpHandler(handler, identity)
+  const http = companion.createHttpHandler(handler, { ...breakage.http, ...identity })
   const mangle = breakage.body
   const mangled = (body: unknown) => (mangle && body && typeof body === 'object' ? mangle(body as Record<string, unknown>) : body)
 
@@ -118,12 +123,12 @@ export async function runKitAgainst(url: string, wechatPort: number, tokenLifeti
   return { ...run, output, failed }
 }
 
-/** Starts the companion (as set up), runs the kit against it, stops it. */
-export async function kitAgainstCompanion(setup: Omit<CompanionSetup, 'wechatPort'>): Promise<KitReport> {
+/** Starts the companion (as set up), runs the kit against it (with `extra` arguments, e.g. --strict), stops it. */
+export async function kitAgainstCompanion(setup: Omit<CompanionSetup, 'wechatPort'>, extra: string[] = []): Promise<KitReport> {
   const wechatPort = await freePort()
   const server = await startCompanion({ ...setup, wechatPort })
   try {
-    return await runKitAgainst(server.url, wechatPort, setup.tokenLifetimeSeconds)
+    return await runKitAgainst(server.url, wechatPort, setup.tokenLifetimeSeconds, extra)
   } finally {
     await server.close()
   }

@@ -57,8 +57,8 @@ describe('npm run example:server with WECHAT_API_BASE', () => {
       WECHAT_API_BASE: `http://127.0.0.1:${wechatPort}`,
       SESSION_LIFETIME_SECONDS: '4',
     })
-    const ids = ['login-identity', 'flag-0-stores-key', 'token-expired', 'phone-code-with-token']
-    const run = await runKit(['--server', url, '--wechat-port', String(wechatPort), '--token-lifetime', '4'], { out: () => undefined, err: () => undefined }, ALL_SCENARIOS.filter((s) => ids.includes(s.id)))
+    const ids = ['login-identity', 'flag-0-stores-key', 'token-expired', 'phone-code-with-token', 'phone-code-bound']
+    const run = await runKit(['--server', url, '--wechat-port', String(wechatPort), '--token-lifetime', '4', '--strict'], { out: () => undefined, err: () => undefined }, ALL_SCENARIOS.filter((s) => ids.includes(s.id)))
     expect(run.results?.map((r) => [r.id, r.status])).toEqual(ids.map((id) => [id, 'pass']))
     expect(run.exitCode).toBe(0)
   }, 60_000)

@@ -54,6 +54,20 @@ describe('the fake WeChat API', () => {
     expect(await post(`/wxa/business/getuserphonenumber?access_token=${token}`, { code: wechat.issuePhoneCode('13900000002') })).toMatchObject({ errcode: 40001 })
   })
 
+  it('binds a phone code to the user who tapped: refused for another openid, redeemed for theirs or for none named', async () => {
+    const { access_token: token } = await get(`/cgi-bin/token?grant_type=client_credential&appid=${APP.appId}&secret=${APP.secret}`)
+    const redeem = (body: object) => post(`/wxa/business/getuserphonenumber?access_token=${token}`, body)
+    const owner = wechat.newUser()
+    const phoneCode = wechat.issuePhoneCode('13900000003', owner)
+    expect(await redeem({ code: phoneCode, openid: wechat.newUser() })).toMatchObject({ errcode: 40029 })
+    expect(await redeem({ code: phoneCode, openid: owner })).toMatchObject({ errcode: 0, phone_info: { phoneNumber: '13900000003' } })
+    expect(await redeem({ code: phoneCode, openid: owner })).toMatchObject({ errcode: 40029 })
+    expect(wechat.redemptionsOf(phoneCode)).toBe(3)
+    const unnamed = wechat.issuePhoneCode('13900000004', owner)
+    expect(await redeem({ code: unnamed })).toMatchObject({ errcode: 0, phone_info: { phoneNumber: '13900000004' } })
+    expect([wechat.openidsNamedFor(phoneCode).length, wechat.openidsNamedFor(unnamed)]).toEqual([3, [undefined]])
+  })
+
   it('checksession: 0 for hmac_sha256(current session_key, ""), 87009 for a replaced key', async () => {
     const { access_token: token } = await get(`/cgi-bin/token?grant_type=client_credential&appid=${APP.appId}&secret=${APP.secret}`)
     const openid = wechat.newUser()

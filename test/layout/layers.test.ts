@@ -49,4 +49,16 @@ describe('the source tree shows its layers', () => {
     }
     expect(crossings).toEqual([])
   })
+
+  it("the kit reads replies with the guard's own rules, imported, never copied", () => {
+    const kit = importGraph('conformance')
+    expect(kit.get('conformance/client/backend-client.ts')).toContain('miniprogram_npm_src/wire/reply-reading.ts')
+    expect(kit.get('conformance/client/client-options.ts')).toContain('miniprogram_npm_src/app-session/app-session.ts')
+    // The token rule and the status rule live in one place: no second spelling of either in the kit.
+    const reading = ['\\x21-\\x7e', '4096}', 'statusCode < 400', 'status < 400']
+    for (const file of kit.keys()) {
+      const text = readFileSync(file, 'utf8')
+      expect([file, reading.filter((needle) => text.includes(needle))]).toEqual([file, []])
+    }
+  })
 })

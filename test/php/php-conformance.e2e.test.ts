@@ -1,6 +1,6 @@
 /**
  * examples/php-server, started as its README says (`php -S … index.php`, WECHAT_API_BASE at the
- * kit's fake WeChat), passes every scenario of the conformance kit: with one PHP process, and with
+ * kit's fake WeChat), passes every scenario of the conformance kit with --strict (its SHOULDs too): with one PHP process, and with
  * four (PHP_CLI_SERVER_WORKERS), where only the SQLite store keeps codes exchanged once.
  */
 import { runKit } from '../../conformance/cli/run-kit'
@@ -22,7 +22,7 @@ async function kitAgainst(workers: number) {
   })
   let out = ''
   try {
-    const argv = ['--server', php.url, '--wechat-port', String(wechatPort), '--appid', APPID, '--secret', SECRET, '--token-lifetime', String(TOKEN_LIFETIME_S)]
+    const argv = ['--server', php.url, '--wechat-port', String(wechatPort), '--appid', APPID, '--secret', SECRET, '--token-lifetime', String(TOKEN_LIFETIME_S), '--strict']
     const run = await runKit(argv, { out: (text) => (out += text), err: () => undefined })
     return { run, table: out, log: php.log() }
   } finally {
@@ -31,7 +31,7 @@ async function kitAgainst(workers: number) {
 }
 
 describeWithPhp()('the PHP server against the conformance kit', () => {
-  it.each([1, 4])('passes every scenario with %i PHP process(es)', async (workers) => {
+  it.each([1, 4])('passes every scenario with --strict, with %i PHP process(es)', async (workers) => {
     const { run, table, log } = await kitAgainst(workers)
     const failed = (run.results || []).filter((r) => r.status !== 'pass').map((r) => r.id)
     // The table is the report: print it, so a failure shows what the kit saw.

@@ -99,3 +99,25 @@ describe('an injected API that returns promises and calls callbacks (Taro)', () 
     expect(world.network.sent.map((r) => r.payload.code)).toEqual([...world.wechat.codes.keys()])
   })
 })
+
+/** A promisified API that answers by its promise only and never calls the callbacks it is given. */
+function promiseOnly(native: WxLike): WxLike {
+  const wrap =
+    (call: (options: Callbacks) => unknown) =>
+    (): Promise<unknown> =>
+      new Promise((resolve, reject) => call({ success: resolve, fail: reject }))
+  return { ...native, login: wrap(native.login as (o: Callbacks) => unknown), checkSession: wrap(native.checkSession as (o: Callbacks) => unknown) }
+}
+
+describe('an injected API that answers by its promise only', () => {
+  it('is read by its promise: login and checkSession answer, and nothing waits for a timeout', async () => {
+    const { world, guard } = setup(false, (w) => ({ wx: promiseOnly(w.wx) }))
+    world.wechat.expire()
+    expect(await settle(world, guard.prepare())).toEqual({ status: 'ok', loggedIn: true })
+    const { detail } = world.wechat.consent('b')
+    expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok' })
+    expect(world.wechat.calls.map((c) => c.api)).toEqual(['login', 'checkSession'])
+    await afterTurns()
+    expect(unhandled).toEqual([])
+  })
+})

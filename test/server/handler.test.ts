@@ -93,6 +93,16 @@ describe('createOpenDataHandler', () => {
     expect(world.fake.calls.filter((c) => c === '/cgi-bin/token')).toHaveLength(1)
   })
 
+  it("redeems a phone code naming the user's openid, so WeChat refuses a code another user tapped for", async () => {
+    world = await setup()
+    world.fake.phoneCodeOwners.set('p-theirs', 'openid-of-someone-else').set('p-mine', OPENID)
+    const theirs = await world.handler.openData({ code: '', sessionKeyValidFlag: '1', phoneCode: 'p-theirs' }, OPENID)
+    expect(theirs.reply).toEqual({ ok: false, reason: 'PHONE_CODE_REJECTED' })
+    const mine = await world.handler.openData({ code: '', sessionKeyValidFlag: '1', phoneCode: 'p-mine' }, OPENID)
+    expect(mine.reply).toMatchObject({ ok: true, source: 'phone-code', data: { phoneNumber: '13800138000' } })
+    expect(world.fake.openidsNamed).toEqual([OPENID, OPENID])
+  })
+
   it('bounds a WeChat call that never answers with a TIMEOUT error', async () => {
     const api = createWeChatApi({ appId: APP_ID, appSecret: SECRET, baseUrl: 'http://127.0.0.1:9', timeoutMs: 200, fetch: () => new Promise(() => undefined) })
     await expect(api.code2Session('c')).rejects.toMatchObject({ code: 'TIMEOUT' })

@@ -67,3 +67,23 @@ describe('createWeChatApi deadline', () => {
     expect(() => createWeChatApi({ appId: 'wxapp', appSecret: 's', timeoutMs })).toThrow(expect.objectContaining({ code: 'CONFIG' }))
   })
 })
+
+describe('createWeChatApi phone codes bound to their user', () => {
+  it('sends the openid beside the phone code when given (WeChat checks the binding), the code alone otherwise; a malformed openid is BAD_INPUT', async () => {
+    const bodies: unknown[] = []
+    const fetchStub = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (new URL(String(input)).pathname === '/cgi-bin/token') return json({ access_token: 't', expires_in: 7200 })
+      bodies.push(JSON.parse(String(init?.body)))
+      return json({ errcode: 0, phone_info: { phoneNumber: '13800138000', purePhoneNumber: '13800138000', countryCode: '86' } })
+    }) as typeof fetch
+    const api = createWeChatApi({ appId: 'wxapp', appSecret: 's', fetch: fetchStub })
+    await api.getPhoneNumberByCode('p1', 'o-user')
+    await api.getPhoneNumberByCode('p2')
+    expect(bodies).toEqual([{ code: 'p1', openid: 'o-user' }, { code: 'p2' }])
+    for (const bad of ['', 'o'.repeat(129), 42]) {
+      const error = await api.getPhoneNumberByCode('p3', bad as string).catch((e: unknown) => e)
+      expect(isServerError(error, 'BAD_INPUT')).toBe(true)
+    }
+    expect(bodies).toHaveLength(2)
+  })
+})

@@ -1,3 +1,4 @@
+import { FRAMEWORKS, frameworkInstalled, type Framework } from './frameworks'
 import { phpAvailable } from './php'
 import { fpmNginxAvailable } from './php-fpm'
 import { redisAvailable } from './redis'
@@ -12,6 +13,7 @@ export default async function globalSetup(): Promise<void> {
   requireRedis()
   requirePhp()
   requireFpmNginx()
+  requireFrameworks()
 }
 
 function requireRedis(): void {
@@ -43,4 +45,13 @@ function requireFpmNginx(): void {
   // Without php at all, requirePhp's line already said so: one line per missing thing.
   if (!phpAvailable()) return
   process.stderr.write('\n!!! SKIPPING the PHP production-setup suite (nginx + php-fpm): php, php-fpm or nginx is missing. Install php-cli php-sqlite3 php-fpm nginx (apt-get install php-cli php-sqlite3 php-fpm nginx) to run it.\n\n')
+}
+
+/** The same for the framework examples' builds (examples/taro, examples/uni-app); CI sets SESSION_GUARD_REQUIRE_FRAMEWORKS=1. */
+function requireFrameworks(): void {
+  const missing = (Object.keys(FRAMEWORKS) as Framework[]).filter((name) => !frameworkInstalled(name))
+  if (missing.length === 0) return
+  const what = missing.map((name) => `examples/${name}`).join(' and ')
+  if (process.env.SESSION_GUARD_REQUIRE_FRAMEWORKS === '1') throw new Error(`SESSION_GUARD_REQUIRE_FRAMEWORKS=1, but ${what} has no node_modules (run npm ci there)`)
+  process.stderr.write(`\n!!! SKIPPING the framework builds (${what}): their dependencies are not installed. Run \`npm ci\` in ${what} to build them with their own CLIs and run their taps.\n\n`)
 }
