@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { HandlerResult, OpenDataHandler } from '../protocol/handler'
 import { createHttpIdentity } from './http-identity'
-import { positiveInteger } from '../common/options'
+import { positiveInteger, timerMs } from '../common/options'
 import { BodyError, type BodyLimits } from './read-body'
 import { reporter, type Report } from '../common/report'
 import type { HttpAdapterOptions } from './http-options'
@@ -34,7 +34,7 @@ export function createHttpCore(handler: OpenDataHandler, options: HttpAdapterOpt
   const openDataPath = options.paths?.openData ?? '/open-data'
   const limits: BodyLimits = {
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, 128 * 1024),
-    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
+    bodyTimeoutMs: timerMs('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
   }
   const report: Report = reporter(options.onError)
   const { identify, loginFields, tokens } = createHttpIdentity(options, report, { appId: handler.appId, platform: handler.platform })
