@@ -13,7 +13,7 @@ export type { OpenDataHandler, OpenDataHandlerOptions, OpenDataContext, HandlerR
 export type { ErrorHook, ErrorContext } from './common/report'
 export { createHttpHandler } from './mounts/http-adapter'
 export type { HttpAdapterOptions, CompanionHandler, KoaContextLike } from './mounts/http-adapter'
-export { createSessionTokens } from './tokens/session-token'
+export { createSessionTokens, MAX_SESSION_LIFETIME_SECONDS } from './tokens/session-token'
 export type { SessionTokens, SessionTokenOptions, IssuedToken, VerifiedSession } from './tokens/session-token'
 export { requireSession } from './tokens/require-session'
 export type { SessionGate } from './tokens/require-session'

@@ -38,8 +38,8 @@ final class Config
         if (strlen($config->sessionSecret) < 32) {
             throw new RuntimeException('SESSION_SECRET must be at least 32 bytes');
         }
-        if ($config->tokenLifetime < 1) {
-            throw new RuntimeException('SESSION_LIFETIME_SECONDS must be a positive number of seconds');
+        if ($config->tokenLifetime < 1 || $config->tokenLifetime > Tokens::MAX_LIFETIME) {
+            throw new RuntimeException('SESSION_LIFETIME_SECONDS must be a whole number of seconds from 1 to 315360000 (10 years)');
         }
         return $config;
     }

@@ -16,12 +16,13 @@ final class OpenData
 
     /**
      * Opens `encryptedData` with each key in turn. Returns the plaintext object, or the reason:
-     * DECRYPT_FAILED when no key opens it, WATERMARK_MISMATCH when it opened for another app.
+     * DECRYPT_FAILED when no key opens it, WATERMARK_MISMATCH when it opened for another app (or
+     * without a watermark where one is required).
      *
      * @param list<string> $keys base64 session keys
      * @return array<string, mixed>|string
      */
-    public static function open(array $keys, string $iv, string $encryptedData, string $appId): array|string
+    public static function open(array $keys, string $iv, string $encryptedData, string $appId, bool $watermarkOptional = false): array|string
     {
         foreach ($keys as $key) {
             $rawKey = base64_decode($key, true);
@@ -36,6 +37,10 @@ final class OpenData
                 continue;
             }
             $data = json_decode($plain, true);
+            // Watermark-less data (P-CRYPTO-5) opens only where the payload's kind allows it, and never a phone number.
+            if ($watermarkOptional && !array_key_exists('watermark', $data) && !array_key_exists('phoneNumber', $data) && !array_key_exists('purePhoneNumber', $data)) {
+                return $data;
+            }
             $watermark = $data['watermark'] ?? null;
             if (!is_array($watermark) || ($watermark['appid'] ?? null) !== $appId) {
                 return 'WATERMARK_MISMATCH';

@@ -2,8 +2,9 @@
 declare(strict_types=1);
 
 /**
- * The seed thread's server, in PHP, following docs/protocol.md. Run it with PHP's built-in server:
+ * The seed thread's server, in PHP, following docs/protocol.md. In development, PHP's built-in server:
  *   php -S 127.0.0.1:$PORT examples/php-server/index.php
+ * in production, php-fpm behind nginx (deploy/, README.md): `php -S` waits forever for a stalled body.
  * Transport checks (P-HTTP-*), then the route; any unexpected failure is 500 INTERNAL, logged
  * without the request's secrets.
  */
@@ -25,7 +26,7 @@ function respond(): Reply
     }
     $path = parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);
     if ($path === $config->mePath) {
-        return (new MeRoute(new Tokens($config->sessionSecret, $config->tokenLifetime)))->handle(Tokens::fromRequest());
+        return (new MeRoute(new Tokens($config->sessionSecret, $config->tokenLifetime, $config->appId)))->handle(Tokens::fromRequest());
     }
     if ($path !== $config->loginPath && $path !== $config->dataPath) {
         return Reply::fail('NOT_FOUND', 404);
@@ -54,7 +55,7 @@ function respond(): Reply
     try {
         $store = new Store($config->storePath);
         $wechat = new WeChat($config, new Deadline(REQUEST_SECONDS));
-        $tokens = new Tokens($config->sessionSecret, $config->tokenLifetime);
+        $tokens = new Tokens($config->sessionSecret, $config->tokenLifetime, $config->appId);
         $codes = new LoginCodes($store, $wechat);
         if ($path === $config->loginPath) {
             return (new LoginRoute($codes, $tokens))->handle($body);

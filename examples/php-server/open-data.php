@@ -39,7 +39,7 @@ final class OpenDataRoute
     {
         $first = null;
         if ($payload->sealed()) {
-            $opened = $keys === [] ? 'SESSION_KEY_MISSING' : OpenData::open($keys, (string) $payload->iv, (string) $payload->encryptedData, $this->config->appId);
+            $opened = $keys === [] ? 'SESSION_KEY_MISSING' : OpenData::open($keys, (string) $payload->iv, (string) $payload->encryptedData, $this->config->appId, $payload->watermarkOptional());
             if (is_array($opened)) {
                 return Reply::ok(['data' => (object) $opened, 'source' => 'decrypt']);
             }

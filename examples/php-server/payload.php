@@ -11,8 +11,12 @@ final class Payload
         public readonly ?string $encryptedData,
         public readonly ?string $phoneCode,
         public readonly ?string $cloudID,
+        public readonly ?string $dataKind,
     ) {
     }
+
+    /** Kinds WeChat seals without a watermark (P-CRYPTO-5): chat-tool data has none, group-enter data may have none. */
+    private const WATERMARKLESS_KINDS = ['chat-tool', 'group-enter'];
 
     /** A field as a string, null when absent ("" and null mean absent); BAD_INPUT for another type or length. */
     private static function field(array $body, string $name, int $max): ?string
@@ -39,6 +43,10 @@ final class Payload
         $sealed = self::field($body, 'encryptedData', 65536);
         $phoneCode = self::field($body, 'phoneCode', 256);
         $cloudID = self::field($body, 'cloudID', 1024);
+        $dataKind = self::field($body, 'dataKind', 32);
+        if ($dataKind !== null && !preg_match('/^[a-z][a-z0-9-]*$/', $dataKind)) {
+            throw new ProtocolFailure('BAD_INPUT');
+        }
         if ($flag === '0' && $code === null) {
             throw new ProtocolFailure('BAD_INPUT');
         }
@@ -57,7 +65,13 @@ final class Payload
         if ($rawSealed === null && $phoneCode === null) {
             throw new ProtocolFailure('BAD_INPUT');
         }
-        return new self($flag, $flag === '0' ? $code : null, $rawIv, $rawSealed, $phoneCode, $cloudID);
+        return new self($flag, $flag === '0' ? $code : null, $rawIv, $rawSealed, $phoneCode, $cloudID, $dataKind);
+    }
+
+    /** Whether sealed data without a watermark may open: only of a kind that has none, never beside a phone code (P-CRYPTO-5). */
+    public function watermarkOptional(): bool
+    {
+        return $this->phoneCode === null && in_array($this->dataKind, self::WATERMARKLESS_KINDS, true);
     }
 
     public function sealed(): bool

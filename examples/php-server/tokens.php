@@ -2,12 +2,19 @@
 declare(strict_types=1);
 
 /**
- * The app's session tokens (P-ID-5): v1.<base64url(openid)>.<expiry>.<base64url(HMAC-SHA256)>, signed
- * with SESSION_SECRET and checked in constant time. Nothing is stored: a token proves itself.
+ * The app's session tokens (P-ID-5), in the companion's format, so either side reads the other's:
+ *   v2.<b64url(appid)>.<b64url(openid)>.<b64url(16 random bytes)>.<issuedAt>.<expiresAt>.<b64url(HMAC-SHA256)>
+ * Signed with SESSION_SECRET and checked in constant time; bound to WX_APPID (a server of another app
+ * sharing the secret refuses it); a random id per login, so two logins in one second get two tokens;
+ * every field read canonically (one spelling per token). Nothing is stored: a token proves itself.
  */
 final class Tokens
 {
-    public function __construct(private readonly string $secret, private readonly int $lifetime)
+    /** The longest SESSION_LIFETIME_SECONDS: 10 years, as the companion (an expiry is 12 digits at most). */
+    public const MAX_LIFETIME = 315360000;
+    private const SECONDS = '/^(0|[1-9][0-9]{0,11})$/';
+
+    public function __construct(private readonly string $secret, private readonly int $lifetime, private readonly string $appId)
     {
     }
 
@@ -16,13 +23,14 @@ final class Tokens
         return rtrim(strtr(base64_encode($bytes), '+/', '-_'), '=');
     }
 
+    /** The bytes of a canonical base64url field (no padding, no other spelling of the same bytes), else null. */
     private static function unb64url(string $text): ?string
     {
         if (!preg_match('/^[A-Za-z0-9_-]+$/', $text)) {
             return null;
         }
         $bytes = base64_decode(strtr($text, '-_', '+/'), true);
-        return $bytes === false ? null : $bytes;
+        return $bytes === false || self::b64url($bytes) !== $text ? null : $bytes;
     }
 
     private function sign(string $signed): string
@@ -33,28 +41,31 @@ final class Tokens
     /** @return array{token: string, expiresIn: int} */
     public function issue(string $openid): array
     {
-        $signed = 'v1.' . self::b64url($openid) . '.' . (time() + $this->lifetime);
+        $now = time();
+        $signed = implode('.', ['v2', self::b64url($this->appId), self::b64url($openid), self::b64url(random_bytes(16)), $now, $now + $this->lifetime]);
         return ['token' => $signed . '.' . $this->sign($signed), 'expiresIn' => $this->lifetime];
     }
 
-    /** The openid a token proves, or null: absent, malformed, forged or expired tokens prove nothing (P-ID-3). */
+    /** The openid a token proves, or null: absent, malformed, forged, expired or another app's tokens prove nothing (P-ID-3). */
     public function verify(?string $token): ?string
     {
         if ($token === null || strlen($token) > 1024) {
             return null;
         }
         $parts = explode('.', $token);
-        if (count($parts) !== 4 || $parts[0] !== 'v1' || !ctype_digit($parts[2])) {
+        if (count($parts) !== 7 || $parts[0] !== 'v2' || $parts[1] !== self::b64url($this->appId)) {
             return null;
         }
-        if (!hash_equals($this->sign("$parts[0].$parts[1].$parts[2]"), $parts[3])) {
+        [, , $openidField, $idField, $issuedAt, $expiresAt, $mac] = $parts;
+        if (!preg_match(self::SECONDS, $issuedAt) || !preg_match(self::SECONDS, $expiresAt) || (int) $expiresAt <= (int) $issuedAt) {
             return null;
         }
-        if ((int) $parts[2] <= time()) {
+        if (!hash_equals($this->sign(implode('.', array_slice($parts, 0, 6))), $mac) || (int) $expiresAt <= time()) {
             return null;
         }
-        $openid = self::unb64url($parts[1]);
-        return $openid === null || $openid === '' ? null : $openid;
+        $id = self::unb64url($idField);
+        $openid = self::unb64url($openidField);
+        return $id === null || strlen($id) !== 16 || $openid === null || $openid === '' || preg_match('//u', $openid) !== 1 ? null : $openid;
     }
 
     /** The Bearer token of this request, if any. */

@@ -3,12 +3,23 @@ import { resolveConfig } from '../config/config'
 import { positiveMs } from '../primitives/finite'
 import { Deadline } from '../primitives/deadline'
 import { SessionGuardError } from '../errors/errors'
-import type { SessionGuard, SessionGuardOptions } from '../config/guard-api'
+import type { OpenDataOptions, SessionGuard, SessionGuardOptions } from '../config/guard-api'
+import { isObject } from '../wire/is-object'
 import { fetchAndDeliver } from '../tap/open-data'
 import { failed, type Outcome } from '../wire/outcome'
 import { phoneNumber } from '../tap/phone-number'
 import { loginNow, prepareSession } from '../tap/prepare'
 import { WxSession } from '../wx-session/wx-session'
+
+const KIND = /^[a-z][a-z0-9-]{0,31}$/
+
+/** openData's second argument, a send or `{ send?, kind? }`, checked; undefined when it is unusable. */
+function openDataOptions<R>(fetch: unknown, given: unknown): OpenDataOptions<R> | undefined {
+  const how = (typeof given === 'function' ? { send: given } : given || {}) as OpenDataOptions<R>
+  const { send, kind } = how
+  const good = typeof fetch === 'function' && isObject(how) && (!send || typeof send === 'function') && (kind === undefined || (typeof kind === 'string' && KIND.test(kind)))
+  return good ? how : undefined
+}
 
 /** The public API: a thin layer over the shared per-wx session, one tap's path (deliver.ts) and prepare. */
 export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> = {}): SessionGuard<R> {
@@ -39,11 +50,11 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
     token: app.token,
     logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
-    openData(fetch, send) {
-      const bad = typeof fetch !== 'function' || (send !== undefined && typeof send !== 'function')
-      const outcome: Promise<Outcome<R>> = bad
-        ? Promise.resolve(failed('INVALID_ARGUMENT', new SessionGuardError('INVALID_ARGUMENT', 'openData(fetch, send?) takes functions')))
-        : fetchAndDeliver(session, config, fetch, send || config.send)
+    openData(fetch, sendOrOptions) {
+      const how = openDataOptions<R>(fetch, sendOrOptions)
+      const outcome: Promise<Outcome<R>> = how
+        ? fetchAndDeliver(session, config, fetch, how.send || config.send, how.kind)
+        : Promise.resolve(failed('INVALID_ARGUMENT', new SessionGuardError('INVALID_ARGUMENT', 'openData(fetch, send | { send, kind })')))
       return report('openData', outcome)
     },
     prepare: () => report('prepare', prepareSession(session, config)),

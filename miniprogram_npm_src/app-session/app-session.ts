@@ -55,6 +55,18 @@ export const DEFAULT_STORAGE_KEY = 'miniprogram-session-guard:session'
 
 const HEADER_NAME = /^[\w!#$%&'*+.^`|~-]+$/
 
+/** The longest life a reply's `expiresIn` gives a token, seconds: 10 years, the companion's own cap. */
+export const MAX_EXPIRES_IN_SECONDS = 315360000
+
+/**
+ * When a token given `expiresIn` seconds at `now` stops being sent: a finite number of seconds above 0
+ * counts, capped at 10 years (1e306 would make Infinity, which storage keeps as null); anything else
+ * sets no local expiry, and the server's 401 decides.
+ */
+export function expiryOf(expiresIn: unknown, now: number): number | undefined {
+  return isFiniteNumber(expiresIn) && expiresIn > 0 ? now + Math.min(expiresIn, MAX_EXPIRES_IN_SECONDS) * 1000 : undefined
+}
+
 /** The default reader: the reply itself, whose string `token` and numeric `expiresIn` take() picks. */
 export const defaultFromReply = (reply: unknown) => reply as SessionGrant | undefined
 
@@ -150,7 +162,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
       } else {
         state.seen = true
         state.tokenless = false
-        save({ token, expiresAt: isFiniteNumber(expiresIn) && expiresIn > 0 ? now() + expiresIn * 1000 : undefined })
+        save({ token, expiresAt: expiryOf(expiresIn, now()) })
       }
     },
     expired: (res) => attempt(() => isExpired(res)) === true,

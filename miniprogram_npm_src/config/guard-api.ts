@@ -3,7 +3,7 @@ import type { Clock } from '../primitives/clock'
 import type { EventListener } from '../wire/events'
 import type { Release } from '../primitives/login-gate'
 import type { LoginOutcome, Outcome, PrepareOutcome } from '../wire/outcome'
-import type { FieldNames, ReplyKind } from '../wire/protocol'
+import type { FieldNames, OpenDataKind, ReplyKind } from '../wire/protocol'
 import type { Platform } from '../wire/platforms'
 import type { WxLike, WxRequestOptions, WxResponse } from '../wire/wx-api'
 
@@ -39,6 +39,14 @@ export interface SessionGuardOptions<R = unknown> {
   session?: SessionOptions | false
 }
 
+/** `openData(fetch, options)`: how this data goes. */
+export interface OpenDataOptions<R = unknown> {
+  /** Replaces the guard's sending for this data. */
+  send?: (payload: WirePayload) => Promise<R>
+  /** What the data is (sent as `dataKind`): 'chat-tool' for wx.getChatToolInfo, whose data has no watermark. */
+  kind?: OpenDataKind
+}
+
 export interface GuardState {
   /** Holds that keep logins back: decrypts in flight and open consent dialogs. */
   holds: number
@@ -52,7 +60,7 @@ export interface GuardState {
 
 export interface SessionGuard<R = unknown> {
   getPhoneNumber(detail: unknown): Promise<Outcome<R>>
-  openData(fetch: () => unknown, send?: (payload: WirePayload) => Promise<R>): Promise<Outcome<R>>
+  openData(fetch: () => unknown, send?: ((payload: WirePayload) => Promise<R>) | OpenDataOptions<R>): Promise<Outcome<R>>
   prepare(): Promise<PrepareOutcome>
   invalidate(): void
   /** Keeps logins back until released or `maxMs` passes: call it when the user presses a consent button. */

@@ -10,7 +10,7 @@ import { failed, type Outcome } from '../wire/outcome'
 import type { WxSession } from '../wx-session/wx-session'
 
 /** guard.openData: the hold goes up before WeChat encrypts, so no login can come between encryption and decryption. */
-export function fetchAndDeliver<R>(session: WxSession, config: GuardConfig<R>, fetch: () => unknown, send: Send<R>): Promise<Outcome<R>> {
+export function fetchAndDeliver<R>(session: WxSession, config: GuardConfig<R>, fetch: () => unknown, send: Send<R>, kind?: string): Promise<Outcome<R>> {
   const deadline = Deadline.after(config.timeout, session.timers)
   let release: Release | undefined
   return session
@@ -22,6 +22,7 @@ export function fetchAndDeliver<R>(session: WxSession, config: GuardConfig<R>, f
           const parsed = parseDetail(raw)
           if (parsed.kind !== 'data') return outcomeOfFetchFailure<R>(parsed, raw, false)
           release = undefined
+          if (kind !== undefined) parsed.data.dataKind = kind
           return deliver({ session, config, data: parsed.data, send, deadline }, hold)
         },
         (error: unknown) => (isGuardError(error, 'TIMEOUT') ? failed<R>('TIMEOUT', error) : outcomeOfFetchFailure<R>(parseDetail(error), error, true)),

@@ -9,6 +9,8 @@ export interface OpenData {
   encryptedData: string
   phoneCode?: string
   cloudID?: string
+  /** `openData(fetch, { kind })`'s kind, sent as `dataKind`. */
+  dataKind?: string
 }
 
 /**

@@ -18,7 +18,15 @@ export interface OpenDataPayload {
   /** getPhoneNumber's / getRealtimePhoneNumber's `e.detail.code`: a phone code, never a login code. */
   phoneCode?: string
   cloudID?: string
+  /** What the sealed data is, when the app said (`openData(fetch, { kind })`): a server opens watermark-less kinds by it. */
+  dataKind?: string
 }
+
+/**
+ * Open data WeChat seals without a watermark, as `openData(fetch, { kind })` names it: 'chat-tool'
+ * (wx.getChatToolInfo), 'group-enter' (wx.getGroupEnterInfo). Other short lowercase names pass through.
+ */
+export type OpenDataKind = 'chat-tool' | 'group-enter' | (string & {})
 
 /** Why the server could not serve a payload, in the default reply contract. */
 export type ServerFailureReason =

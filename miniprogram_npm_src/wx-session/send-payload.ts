@@ -11,11 +11,12 @@ import { redactRecord } from '../wire/redact'
  */
 export function payloadOf(data: OpenData | PhoneCodeData, code: string, sessionKeyValidFlag: SessionKeyValidFlag): OpenDataPayload {
   const payload: OpenDataPayload = { code, sessionKeyValidFlag }
-  const { iv, encryptedData } = data as Partial<OpenData>
+  const { iv, encryptedData, dataKind } = data as Partial<OpenData>
   if (iv !== undefined) payload.iv = iv
   if (encryptedData !== undefined) payload.encryptedData = encryptedData
   if (data.phoneCode !== undefined) payload.phoneCode = data.phoneCode
   if (data.cloudID !== undefined) payload.cloudID = data.cloudID
+  if (dataKind !== undefined) payload.dataKind = dataKind
   return payload
 }
 

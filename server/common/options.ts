@@ -18,3 +18,19 @@ export function positiveFinite(name: string, value: number | undefined): number 
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw configError(`${name} must be a positive finite number`)
   return value
 }
+
+/** setTimeout takes a signed 32-bit delay: past it Node fires at once (and warns), so a longer bound is no bound. */
+export const MAX_TIMER_MS = 2_147_483_647
+
+/** A bound in ms a timer can keep: a positive integer up to 2^31-1. */
+export function timerMs(name: string, value: number | undefined, fallback: number): number {
+  const ms = positiveInteger(name, value, fallback)
+  if (ms > MAX_TIMER_MS) throw configError(`${name} must be at most ${MAX_TIMER_MS} ms (a timer cannot wait longer)`)
+  return ms
+}
+
+export function integerUpTo(name: string, value: number | undefined, fallback: number, max: number): number {
+  const n = positiveInteger(name, value, fallback)
+  if (n > max) throw configError(`${name} must be at most ${max}`)
+  return n
+}

@@ -20,10 +20,16 @@ interface AgeOptions {
   now?: number
 }
 
-/** WeChat's open data (the default platform): the watermark is always there and checked. */
+/** WeChat's open data (the default platform): the watermark is there and checked. */
 export interface WeChatDecryptOptions extends Sealed, AgeOptions {
   platform?: 'weixin'
   appId: string
+  /**
+   * 'required' (default): the plaintext must carry `watermark.appid` equal to `appId`. 'if-present':
+   * data WeChat seals without one (wx.getChatToolInfo) opens too; a watermark that is there is still
+   * checked, the age only on data that has one, and a phone number never opens without one (P-CRYPTO-5).
+   */
+  watermark?: 'required' | 'if-present'
 }
 
 /**
@@ -57,7 +63,8 @@ export interface Watermark {
  */
 export function decryptOpenData<T = Record<string, unknown>>(options: BaiduDecryptOptions): T
 export function decryptOpenData<T = Record<string, unknown>>(options: WatermarkIfPresentDecryptOptions): T & { watermark?: Watermark }
-export function decryptOpenData<T = Record<string, unknown>>(options: WeChatDecryptOptions): T & { watermark: Watermark }
+export function decryptOpenData<T = Record<string, unknown>>(options: WeChatDecryptOptions & { watermark?: 'required' }): T & { watermark: Watermark }
+export function decryptOpenData<T = Record<string, unknown>>(options: WeChatDecryptOptions): T & { watermark?: Watermark }
 export function decryptOpenData(options: DecryptOptions): Record<string, unknown> {
   return openData(options)
 }
@@ -78,10 +85,17 @@ export function openData(options: DecryptOptions): Record<string, unknown> {
   }
   const checked = options as WeChatDecryptOptions
   checkAgeOptions(checked)
+  if (checked.watermark !== undefined && checked.watermark !== 'required' && checked.watermark !== 'if-present') {
+    throw new ServerError('BAD_INPUT', "watermark must be 'required' or 'if-present'")
+  }
   const data = openWeChatCipher(checked)
+  // A phone number is never taken without a watermark: WeChat always seals one into it.
+  if (!('watermark' in data) && checked.watermark === 'if-present' && !carriesPhoneNumber(data)) return data
   checkWatermark(data.watermark, profile.appProof, checked)
   return data
 }
+
+const carriesPhoneNumber = (data: Record<string, unknown>): boolean => 'phoneNumber' in data || 'purePhoneNumber' in data
 
 function checkWatermark(watermark: unknown, proof: AppProof, options: WeChatDecryptOptions): void {
   if (watermark === undefined && proof === 'appid-if-present') {

@@ -14,10 +14,13 @@ export interface SealedDataOptions {
 
 export type Opened = { data: Record<string, unknown> } | { reason: 'DECRYPT_FAILED' | 'BAD_INPUT' | 'WATERMARK_MISMATCH' | 'EXPIRED' }
 
-function open(sessionKey: string, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number): Record<string, unknown> {
+type WatermarkRule = 'required' | 'if-present'
+
+function open(sessionKey: string, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number, watermark: WatermarkRule): Record<string, unknown> {
   if (options.platform === 'baidu') return openData({ platform: 'baidu', sessionKey, ...sealed, appKey: options.appId })
+  // 'if-present' is WeChat's rule for data sealed without a watermark (P-CRYPTO-5); QQ, Douyin and Kuaishou apply it always.
   const { watermark: _watermark, ...data } = openData({
-    platform: options.platform,
+    ...(options.platform === 'weixin' ? { platform: 'weixin' as const, watermark } : { platform: options.platform }),
     sessionKey,
     ...sealed,
     appId: options.appId,
@@ -29,13 +32,13 @@ function open(sessionKey: string, sealed: { iv: string; encryptedData: string },
 }
 
 /** Opens sealed open data with the current key, then the previous one while its grace lasts. */
-export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number): Opened {
+export function openSealed(keys: StoredKeys, sealed: { iv: string; encryptedData: string }, options: SealedDataOptions, now: number, watermark: WatermarkRule = 'required'): Opened {
   const candidates = [keys.current]
   if (keys.previous && now - keys.rotatedAt <= options.graceMs) candidates.push(keys.previous)
   let lastError: unknown
   for (const sessionKey of candidates) {
     try {
-      return { data: open(sessionKey, sealed, options, now) }
+      return { data: open(sessionKey, sealed, options, now, watermark) }
     } catch (error) {
       lastError = error
       if (!isServerError(error, 'DECRYPT_FAILED')) break

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { HandlerResult, OpenDataHandler } from '../protocol/handler'
 import { createHttpIdentity } from './http-identity'
-import { positiveInteger } from '../common/options'
+import { positiveInteger, timerMs } from '../common/options'
 import { BodyError, type BodyLimits } from './read-body'
 import { reporter, type Report } from '../common/report'
 import type { HttpAdapterOptions } from './http-options'
@@ -32,7 +32,7 @@ function answer(status: number, body: Record<string, unknown>, headers: Record<s
 function bodyLimits(options: HttpAdapterOptions): BodyLimits {
   return {
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, 128 * 1024),
-    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
+    bodyTimeoutMs: timerMs('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
   }
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http'
 import { withDeadline } from '../common/deadline'
 import { configError, ServerError } from '../common/errors'
 import type { HttpAdapterOptions } from './http-options'
-import { positiveInteger } from '../common/options'
+import { timerMs } from '../common/options'
 import type { Report } from '../common/report'
 import type { Platform } from '../platforms/platform'
 import { bearerToken, createSessionTokens } from '../tokens/session-token'
@@ -29,7 +29,7 @@ export function createHttpIdentity(options: HttpAdapterOptions, report: Report, 
         now: options.now,
       })
     : undefined
-  const hookTimeoutMs = positiveInteger('hookTimeoutMs', options.hookTimeoutMs, 3000)
+  const hookTimeoutMs = timerMs('hookTimeoutMs', options.hookTimeoutMs, 3000)
   const timedOut = (name: string) => () => new ServerError('TIMEOUT', `${name} timed out`)
 
   async function identify(req: IncomingMessage): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import { BoundedStore } from '../stores/bounded-store'
 import { createCodeExchange } from './code-exchange'
 import { configError } from '../common/errors'
-import { nonNegativeInteger, positiveFinite, positiveInteger } from '../common/options'
+import { nonNegativeInteger, positiveFinite, timerMs } from '../common/options'
 import { parsePayload, isString } from './payload'
 import { createPhoneCodeRedeemer } from './phone-code'
 import { reporter, type ErrorHook } from '../common/report'
@@ -59,7 +59,7 @@ function configure(options: OpenDataHandlerOptions) {
     api,
     platform,
     codeTtlMs: profileOf(platform).codeLifetimeMs,
-    store: new BoundedStore(options.store || new MemoryStore(), positiveInteger('storeTimeoutMs', options.storeTimeoutMs, 3000), storeNamespaceOf(platform)),
+    store: new BoundedStore(options.store || new MemoryStore(), timerMs('storeTimeoutMs', options.storeTimeoutMs, 3000), storeNamespaceOf(platform)),
     sealing: {
       platform,
       appId: options.appId,

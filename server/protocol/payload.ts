@@ -6,6 +6,8 @@ export interface ParsedPayload {
   sealed?: { iv: string; encryptedData: string }
   phoneCode?: string
   cloudID?: string
+  /** What the sealed data is, as the client says (`openData(fetch, { kind })`): see data-kinds.ts. */
+  dataKind?: string
 }
 
 export function isString(value: unknown, max = 64 * 1024): value is string {
@@ -34,10 +36,13 @@ export function parsePayload(payload: unknown): ParsedPayload | undefined {
   const encryptedData = optionalString(p.encryptedData, 64 * 1024)
   const phoneCode = optionalString(p.phoneCode, 256)
   const cloudID = optionalString(p.cloudID, 1024)
-  if (iv === false || encryptedData === false || phoneCode === false || cloudID === false) return undefined
+  const dataKind = optionalString(p.dataKind, 32)
+  if (iv === false || encryptedData === false || phoneCode === false || cloudID === false || dataKind === false) return undefined
+  if (dataKind !== undefined && !/^[a-z][a-z0-9-]*$/.test(dataKind)) return undefined
   if ((iv === undefined) !== (encryptedData === undefined)) return undefined
   if (iv !== undefined && encryptedData !== undefined) parsed.sealed = { iv, encryptedData }
   if (phoneCode !== undefined) parsed.phoneCode = phoneCode
   if (cloudID !== undefined) parsed.cloudID = cloudID
+  if (dataKind !== undefined) parsed.dataKind = dataKind
   return parsed.sealed || parsed.phoneCode || parsed.cloudID ? parsed : undefined
 }

@@ -4,6 +4,7 @@ import type { createPhoneCodeRedeemer } from './phone-code'
 import type { Report } from '../common/report'
 import { openSealed, type SealedDataOptions } from '../crypto/sealed-data'
 import type { StoredKeys } from '../stores/store'
+import { watermarkRule } from './data-kinds'
 
 /**
  * Every way to the data a payload offers, in order: the sealed data (current key, then the previous
@@ -14,7 +15,7 @@ export function createDataOpener(sealing: SealedDataOptions, redeemPhoneCode: Re
   return async function serve(p: ParsedPayload, openid: string, keys: StoredKeys | undefined, context: OpenDataContext): Promise<Reply> {
     let failure: string | undefined
     if (p.sealed) {
-      const opened = keys ? openSealed(keys, p.sealed, sealing, now()) : { reason: 'SESSION_KEY_MISSING' as const }
+      const opened = keys ? openSealed(keys, p.sealed, sealing, now(), watermarkRule(p)) : { reason: 'SESSION_KEY_MISSING' as const }
       if ('data' in opened) return { ok: true, data: opened.data, source: 'decrypt' }
       if (opened.reason !== 'SESSION_KEY_MISSING' && opened.reason !== 'DECRYPT_FAILED') return { ok: false, reason: opened.reason }
       failure = opened.reason

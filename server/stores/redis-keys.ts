@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { configError } from '../common/errors'
 import { codeDigest } from './store'
 
 /**
@@ -7,6 +8,26 @@ import { codeDigest } from './store'
  * the code's shard `{00}`…`{15}` (from the code's SHA-256), so claims spread over 16 slots, not one.
  */
 export const CLAIM_SHARDS = 16
+
+/** What Redis Cluster hashes a key on: the first non-empty `{…}`, else the whole key. */
+export function hashedPart(key: string): string {
+  const open = key.indexOf('{')
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1)
+  return close > open + 1 ? key.slice(open + 1, close) : key
+}
+
+/**
+ * The prefix, unless it would put one script's keys in different slots (a `{` never closed, `{}`):
+ * every login would then fail with CROSSSLOT on a cluster. A whole tag (`app{x}:`) is accepted: every
+ * key then shares that one slot.
+ */
+export function checkedPrefix(prefix: unknown): string {
+  if (typeof prefix !== 'string') throw configError('prefix must be a string')
+  // The claim script is the one that takes several keys; one probe of it covers every code.
+  const parts = claimKeys(prefix, 'probe', 1).map(hashedPart)
+  if (parts.some((part) => part !== parts[0])) throw configError("prefix must not hold an unclosed '{' or an empty '{}': a script's keys would span hash slots (CROSSSLOT on Redis Cluster)")
+  return prefix
+}
 
 export function userKey(prefix: string, openid: string): string {
   return `${prefix}keys:{${openid}}`

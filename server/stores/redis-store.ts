@@ -1,7 +1,7 @@
 import { ServerError } from '../common/errors'
 import { nonNegativeInteger, positiveInteger } from '../common/options'
 import { checkedExchange } from './key-order'
-import { claimKeys, claimsPerShard, legacyUserKey, userKey } from './redis-keys'
+import { checkedPrefix, claimKeys, claimsPerShard, legacyUserKey, userKey } from './redis-keys'
 import { CLAIM, DEL, DEL_IF_UNCHANGED, GET, SET } from './redis-scripts'
 import { DEFAULT_KEY_TTL_MS, DEFAULT_MAX_CLAIMED_CODES, storeFull, type SessionKeyStore, type StoreLimits, type StoredKeys } from './store'
 
@@ -16,6 +16,7 @@ export interface RedisEval {
 }
 
 export interface RedisStoreOptions extends StoreLimits {
+  /** Before every key (default 'session-guard:'); an unclosed '{' or an empty '{}' is a CONFIG error. */
   prefix?: string
   /**
    * Read users' keys written by 0.1 (`<prefix>user:<openid>`, no hash tag) when the new key is
@@ -57,7 +58,7 @@ export class RedisStore implements SessionKeyStore {
     private readonly redis: RedisEval,
     options: RedisStoreOptions = {},
   ) {
-    this.prefix = options.prefix ?? 'session-guard:'
+    this.prefix = options.prefix === undefined ? 'session-guard:' : checkedPrefix(options.prefix)
     this.keyTtlMs = positiveInteger('keyTtlMs', options.keyTtlMs, DEFAULT_KEY_TTL_MS)
     this.maxClaimedCodes = positiveInteger('maxClaimedCodes', options.maxClaimedCodes, DEFAULT_MAX_CLAIMED_CODES)
     this.legacyKeys = options.legacyKeys !== false

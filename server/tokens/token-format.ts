@@ -22,6 +22,9 @@ export const MAX_AUDIENCE_CHARS = MAX_APPID_CHARS + 16
  */
 export const MAX_TOKEN_CHARS = 1024
 
+/** The latest time a token can carry: `SECONDS` reads 12 digits at most. */
+export const MAX_TOKEN_SECONDS = 999_999_999_999
+
 const BASE64URL = /^[A-Za-z0-9_-]+$/
 const SECONDS = /^(0|[1-9][0-9]{0,11})$/
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/

@@ -1,6 +1,6 @@
 import { ServerError } from '../common/errors'
 import { createAccessTokenCache, isTokenRefusal } from './access-token'
-import { positiveInteger } from '../common/options'
+import { timerMs } from '../common/options'
 import { checkedPlatform, type Platform, type Session } from '../platforms/platform'
 import { profileOf } from '../platforms/profiles'
 import { createWeChatTransport } from './wechat-transport'
@@ -48,7 +48,7 @@ export interface WeChatApi {
 export function createWeChatApi(options: WeChatApiOptions): WeChatApi {
   const profile = profileOf(checkedPlatform(options.platform))
   const baseUrl = (options.baseUrl || profile.baseUrl).replace(/\/$/, '')
-  const timeoutMs = positiveInteger('timeoutMs', options.timeoutMs, 5000)
+  const timeoutMs = timerMs('timeoutMs', options.timeoutMs, 5000)
   const doFetch = options.fetch || ((input: string, init?: RequestInit) => fetch(input, init))
   const now = options.now || Date.now
   const call = createWeChatTransport(baseUrl, timeoutMs, doFetch)

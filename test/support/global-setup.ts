@@ -1,16 +1,18 @@
 import { FRAMEWORKS, frameworkInstalled, type Framework } from './frameworks'
 import { phpAvailable } from './php'
+import { fpmNginxAvailable } from './php-fpm'
 import { redisAvailable } from './redis'
 import { clusterAvailable } from './redis-cluster'
 
 /**
  * Runs once before the suites: one loud line for each group of suites that will skip (Redis, Redis
- * Cluster, PHP), and a failed run where they are mandatory (CI sets SESSION_GUARD_REQUIRE_REDIS=1 and
- * SESSION_GUARD_REQUIRE_PHP=1).
+ * Cluster, PHP, PHP behind nginx + php-fpm), and a failed run where they are mandatory (CI sets SESSION_GUARD_REQUIRE_REDIS=1,
+ * SESSION_GUARD_REQUIRE_PHP=1 and SESSION_GUARD_REQUIRE_PHP_FPM=1).
  */
 export default async function globalSetup(): Promise<void> {
   requireRedis()
   requirePhp()
+  requireFpmNginx()
   requireFrameworks()
 }
 
@@ -31,7 +33,18 @@ function requirePhp(): void {
   if (process.env.SESSION_GUARD_REQUIRE_PHP === '1') {
     throw new Error('SESSION_GUARD_REQUIRE_PHP=1, but there is no php on PATH with pdo_sqlite and openssl')
   }
-  process.stderr.write('\n!!! SKIPPING the PHP suite: no php on PATH with pdo_sqlite and openssl. Install php-cli php-sqlite3 (apt-get install php-cli php-sqlite3) to run it.\n\n')
+  process.stderr.write('\n!!! SKIPPING the PHP suites (php -S, and nginx + php-fpm): no php on PATH with pdo_sqlite and openssl. Install php-cli php-sqlite3 (apt-get install php-cli php-sqlite3; add php-fpm nginx for the production setup) to run them.\n\n')
+}
+
+/** The PHP server's production setup (nginx + php-fpm); CI sets SESSION_GUARD_REQUIRE_PHP_FPM=1. */
+function requireFpmNginx(): void {
+  if (fpmNginxAvailable()) return
+  if (process.env.SESSION_GUARD_REQUIRE_PHP_FPM === '1') {
+    throw new Error('SESSION_GUARD_REQUIRE_PHP_FPM=1, but php (with pdo_sqlite, openssl), php-fpm and nginx are not all installed')
+  }
+  // Without php at all, requirePhp's line already said so: one line per missing thing.
+  if (!phpAvailable()) return
+  process.stderr.write('\n!!! SKIPPING the PHP production-setup suite (nginx + php-fpm): php, php-fpm or nginx is missing. Install php-cli php-sqlite3 php-fpm nginx (apt-get install php-cli php-sqlite3 php-fpm nginx) to run it.\n\n')
 }
 
 /** The same for the framework examples' builds (examples/taro, examples/uni-app); CI sets SESSION_GUARD_REQUIRE_FRAMEWORKS=1. */
