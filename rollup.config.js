@@ -16,6 +16,7 @@ const INTERNAL_MEMBERS = [
   'established', 'seen', 'version', 'stored', 'missing', 'expired', 'usable', 'route', 'after', 'waiting',
   'count', 'handle', 'cancel', 'done', 'limit', 'take', 'drop', 'headers', 'api', 'config',
   'expire', 'wake', 'fire', 'arm', 'run', 'forget', 'current', 'own', 'shared', 'res', 'at', 'fn', 'do', 'app', 'of',
+  'refused', 'unread', 'strikes', 'relogin', 'flights', 'callMs',
   'deviceLock', 'lockWaiters', 'lockChange', 'whenChecked', 'landWhenCalledBack', 'wakeAll', 'device',
 ]
 

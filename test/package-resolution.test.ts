@@ -20,8 +20,19 @@ export const companion = createHttpHandler(createOpenDataHandler({ appId: 'wx', 
 export const same: ServerReply = { ok: false, reason: 'DECRYPT_FAILED' } satisfies PhoneNumberReply
 `
 
+// The four programs read the same lib and @types/node files: each is parsed once, for the mode its program asks.
+const parsed = new Map<string, ts.SourceFile | undefined>()
+
 function diagnostics(options: ts.CompilerOptions, file: string): string[] {
-  const program = ts.createProgram([file], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2018, types: ['node'], typeRoots: [path.join(project.dir, 'node_modules/@types')], ...options })
+  const all: ts.CompilerOptions = { strict: true, noEmit: true, target: ts.ScriptTarget.ES2018, types: ['node'], typeRoots: [path.join(project.dir, 'node_modules/@types')], ...options }
+  const host = ts.createCompilerHost(all)
+  const read = host.getSourceFile.bind(host)
+  host.getSourceFile = (name, version, ...rest) => {
+    const key = `${name}|${JSON.stringify(version)}`
+    if (!parsed.has(key)) parsed.set(key, read(name, version, ...rest))
+    return parsed.get(key)
+  }
+  const program = ts.createProgram([file], all, host)
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
 }
 

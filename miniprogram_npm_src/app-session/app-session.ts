@@ -87,6 +87,8 @@ interface State {
   /** A token was taken or loaded: from then on a login reply without one teaches nothing. */
   seen: boolean
   version: number
+  /** Storage not read yet: it is read on first need, not at creation (WeChat asks apps to keep synchronous storage calls out of launch). */
+  unread?: boolean
 }
 
 /** Sessions of guards without a device (createAppSession called alone): shared per wx object. */
@@ -97,34 +99,41 @@ const isMap = (value: unknown) => isObject(value) && typeof (value as Map<string
 type Emit = ((event: GuardEvent) => void) | undefined
 
 /** Guards on one wx share its login, so they share the token it yields too (per storage key). */
-function shared(wx: WxLike, key: string, emit: Emit, device?: Device): State {
+function shared(wx: WxLike, key: string, device?: Device): State {
   let byKey = device ? buildState(device, 'app', () => new Map<string, State>(), isMap) : states.get(wx)
   if (!byKey) states.set(wx, (byKey = new Map()))
   let state = byKey.get(key)
-  if (!state) {
-    const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
-    const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
-    // Storage is the user's phone: whatever else it holds is no session, and goes.
-    if (raw && !good) {
-      attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
-      if (emit) emit({ type: 'bad-token', source: 'storage' })
-    }
-    byKey.set(key, (state = { stored: good ? raw : undefined, tokenless: false, seen: good, version: 0 }))
-  }
+  if (!state) byKey.set(key, (state = { tokenless: false, seen: false, version: 0, unread: true }))
   return state
 }
 
-/** The token the app's server issued after a code exchange, persisted in wx storage. */
+/**
+ * The token the app's server issued after a code exchange, persisted in wx storage and read from it on
+ * first need (`ready`). Storage is the user's phone: whatever else it holds there is no session, and goes.
+ * `options` false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
+ */
 export function createAppSession(wx: WxLike, options: SessionOptions | false = {}, now: () => number = Date.now, emit?: Emit, device?: Device): AppSession {
-  // false: an app without session tokens (cookies, cloud functions): none is read, sent or missed.
   const off = options === false
   const given = options || {}
   const { fromReply = off ? () => undefined : defaultFromReply, isExpired = defaultIsExpired, header = 'Authorization', storageKey: key = DEFAULT_STORAGE_KEY } = given
   if (!isObject(given) || typeof fromReply !== 'function' || typeof isExpired !== 'function' || typeof header !== 'string' || typeof key !== 'string' || !HEADER_NAME.test(header) || !key) {
     throw new SessionGuardError('CONFIG', 'invalid session option')
   }
-  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, emit, device)
-
+  const state: State = off ? { tokenless: true, seen: false, version: 0 } : shared(wx, key, device)
+  const ready = (): State => {
+    if (state.unread) {
+      state.unread = false
+      const raw = attempt(() => (wx.getStorageSync as (key: string) => unknown)(key)) as Stored | undefined
+      const good = !!raw && usable(raw.token) && (raw.expiresAt === undefined || isFiniteNumber(raw.expiresAt))
+      if (raw && !good) {
+        attempt(() => (wx.removeStorageSync as (key: string) => void)(key))
+        if (emit) emit({ type: 'bad-token', source: 'storage' })
+      }
+      if (good) state.stored = raw
+      state.seen = good
+    }
+    return state
+  }
   const save = (value: Stored | undefined) => {
     state.stored = value
     state.version++
@@ -134,7 +143,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
 
   const session: AppSession = {
     token() {
-      const { stored } = state
+      const { stored } = ready()
       return stored && !((stored.expiresAt as number) <= now()) ? stored.token : undefined
     },
     version: () => state.version,
@@ -144,6 +153,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     },
     missing: () => !state.tokenless && !session.token(),
     take(reply, confirmed) {
+      ready()
       const { token, expiresIn } = attempt(() => fromReply(reply)) || ({} as SessionGrant)
       if (token === undefined || token === null || token === '') {
         if (confirmed && !state.seen) state.tokenless = true
@@ -157,7 +167,7 @@ export function createAppSession(wx: WxLike, options: SessionOptions | false = {
     },
     expired: (res) => attempt(() => isExpired(res)) === true,
     drop(version) {
-      if (state.stored && (version === undefined || version === state.version)) save(undefined)
+      if (ready().stored && (version === undefined || version === state.version)) save(undefined)
     },
   }
   return session

@@ -3,22 +3,22 @@
  * forgotten the moment it settles (p-memoize's map, Go singleflight's API).
  */
 export class SingleFlight<K, V> {
-  private readonly pending = new Map<K, Promise<V>>()
+  private readonly flights = new Map<K, Promise<V>>()
 
   /** Runs `fn` unless a call for `key` is pending; `shared` says which happened. */
   do(key: K, fn: () => Promise<V>): { value: Promise<V>; shared: boolean } {
-    const existing = this.pending.get(key)
+    const existing = this.flights.get(key)
     if (existing) return { value: existing, shared: true }
     const value = Promise.resolve().then(fn)
-    this.pending.set(key, value)
+    this.flights.set(key, value)
     const forget = () => {
-      if (this.pending.get(key) === value) this.pending.delete(key)
+      if (this.flights.get(key) === value) this.flights.delete(key)
     }
     value.then(forget, forget)
     return { value, shared: false }
   }
 
   size(): number {
-    return this.pending.size
+    return this.flights.size
   }
 }

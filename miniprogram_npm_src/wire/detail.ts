@@ -106,10 +106,11 @@ export function parseDetail(detail: unknown): ParsedDetail {
   if (failure) return failure
   const sealed = sealedPart(d)
   if (sealed && 'kind' in sealed) return sealed
-  const extra: PhoneCodeData = {}
-  if (nonEmptyString(d.code)) extra.phoneCode = d.code
-  if (nonEmptyString(d.cloudID)) extra.cloudID = d.cloudID
-  if (sealed) return { kind: 'data', data: { ...sealed, ...extra } }
-  if (extra.phoneCode || extra.cloudID) return { kind: 'phone-code', data: extra }
+  // The sealed part is a fresh object: the phone code and cloudID join it, with no copy on every tap's path.
+  const data: PhoneCodeData = (sealed as OpenData | undefined) || {}
+  if (nonEmptyString(d.code)) data.phoneCode = d.code
+  if (nonEmptyString(d.cloudID)) data.cloudID = d.cloudID
+  if (sealed) return { kind: 'data', data: sealed as OpenData }
+  if (data.phoneCode || data.cloudID) return { kind: 'phone-code', data }
   return invalid('detail carries no encryptedData + iv, no code and no cloudID')
 }

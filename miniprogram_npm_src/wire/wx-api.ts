@@ -55,7 +55,7 @@ interface Answer {
  * promisified API may answer by its promise alone: a returned promise answers like the callbacks
  * (whichever comes first settles the call; the caller's promise ignores the second) and never goes unhandled.
  */
-function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | 'request', options: Answer): void {
+export function invoke(api: WxLike, name: 'login' | 'getLoginCode' | 'checkSession' | 'request', options: Answer): void {
   const result = (api[name] as (options: object) => unknown)(options) as PromiseLike<unknown> | undefined
   if (result && typeof result.then === 'function') result.then(options.success, options.fail)
 }

@@ -64,14 +64,13 @@ export class WxSession {
   }
 
   /**
-   * Under a burst the rate limit would make every tap wait; a session seen valid within the last
-   * window, with no login since, is still valid (WeChat keys live for days).
+   * A proof of the session (a successful checkSession, or this guard's own established login) within
+   * the last rate window, with no login since, stands in for a new checkSession, whether or not the
+   * budget has room: asking again would only add its round trip (WeChat keys live for days).
    */
   knownValid(): boolean {
     const seen = this.lastValid
-    if (!seen || seen.logins !== this.logins) return false
-    const now = this.timers.clock.now()
-    return now - seen.at <= WINDOW_MS && this.deviceLock.delay() > 0
+    return !!seen && seen.logins === this.logins && this.timers.clock.now() - seen.at <= WINDOW_MS
   }
 
   /**

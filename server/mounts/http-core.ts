@@ -28,14 +28,19 @@ function answer(status: number, body: Record<string, unknown>, headers: Record<s
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) }
 }
 
+/** The bounds on reading one request body, checked once. */
+function bodyLimits(options: HttpAdapterOptions): BodyLimits {
+  return {
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, 128 * 1024),
+    bodyTimeoutMs: timerMs('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
+  }
+}
+
 /** Everything about the companion's two routes that does not depend on the framework. */
 export function createHttpCore(handler: OpenDataHandler, options: HttpAdapterOptions) {
   const loginPath = options.paths?.login ?? '/login'
   const openDataPath = options.paths?.openData ?? '/open-data'
-  const limits: BodyLimits = {
-    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, 128 * 1024),
-    bodyTimeoutMs: timerMs('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
-  }
+  const limits = bodyLimits(options)
   const report: Report = reporter(options.onError)
   const { identify, loginFields, tokens } = createHttpIdentity(options, report, { appId: handler.appId, platform: handler.platform })
 

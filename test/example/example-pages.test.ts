@@ -14,6 +14,7 @@ import { loopbackFetch } from '../server/loopback-fetch'
 import { realWorld, until } from '../component/harness'
 import { consentAs } from '../../simulator/model/phone-consent'
 import type { WxLike } from '../../miniprogram_npm_src/wire/wx-api'
+import { WINDOW_MS } from '../../miniprogram_npm_src/wx-session/wx-session'
 
 
 const NPM_BUTTON = '/miniprogram_npm/miniprogram-session-guard/phone-number-button/index'
@@ -98,6 +99,8 @@ describe('the example mini program, npm-built', () => {
   it('serves a tap in an expired session at once: the companion still opens data sealed with the replaced key', async () => {
     const { world, app, requests } = await boot(false)
     await app.sessionGuard.prepare()
+    // Past the rate window, the login prepare() made no longer stands in for checkSession.
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 100))
     world.wechat.expire()
     const page = render(phonePage)
     page.querySelector('.login >>> .psg-button')?.dispatchEvent('getphonenumber', { detail: world.wechat.consent('stale').detail })

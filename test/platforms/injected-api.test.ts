@@ -8,6 +8,7 @@ import { createSessionGuard } from '../../miniprogram_npm_src'
 import type { WxLike } from '../../miniprogram_npm_src'
 import type { Reply } from '../../simulator/world/thread-server'
 import { setup, settle } from '../support/model-guard'
+import { WINDOW_MS } from '../../miniprogram_npm_src/wx-session/wx-session'
 
 type Callbacks = { success?: (res: unknown) => void; fail?: (err: unknown) => void; complete?: (res: unknown) => void }
 
@@ -114,6 +115,8 @@ describe('an injected API that answers by its promise only', () => {
     const { world, guard } = setup(false, (w) => ({ wx: promiseOnly(w.wx) }))
     world.wechat.expire()
     expect(await settle(world, guard.prepare())).toEqual({ status: 'ok', loggedIn: true })
+    // Past the rate window, the login's proof of the session no longer stands in for checkSession.
+    await settle(world, new Promise<void>((resolve) => world.clock.setTimeout(() => resolve(), WINDOW_MS + 1)))
     const { detail } = world.wechat.consent('b')
     expect(await settle(world, guard.getPhoneNumber(detail))).toMatchObject({ status: 'ok' })
     expect(world.wechat.calls.map((c) => c.api)).toEqual(['login', 'checkSession'])

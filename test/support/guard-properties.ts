@@ -15,11 +15,17 @@ import type { SessionGuard } from '../../miniprogram_npm_src'
 import type { Reply } from '../../simulator/world/thread-server'
 import { DATA_URL, LOGIN_URL, httpWorld } from './model-http'
 
+/** Which of the guarantees a file runs: guarantee 5 (recovery, the slowest) and the rest run as two files, so two workers share them. */
+export type PropertyPart = 'all' | 'recovery' | 'others'
+
 /**
  * The guarantees on one platform's profile (default WeChat's): each platform's login call, code
  * lifetime, checkSession failures and cipher, the same race.
  */
-export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400), profile: PlatformProfile = PROFILES.weixin): void {
+export function guardProperties(create: CreateGuard, RUNS = Number(process.env.PROPERTY_RUNS || 400), profile: PlatformProfile = PROFILES.weixin, part: PropertyPart = 'all'): void {
+  const omit = (() => undefined) as unknown as jest.Describe
+  const describeRecovery = part !== 'others' ? describe : omit
+  const describeOthers = part !== 'recovery' ? describe : omit
 
   async function simulate(s: fc.Scheduler, scenario: Scenario): Promise<{ world: World; run: Run; guard: SessionGuard<Reply> }> {
     const world = new World<VirtualClock>(scenario.policies, scheduled(s), scenario.loggedIn, undefined, profile)
@@ -43,7 +49,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
   /** Everything, plus late wx.login callbacks, replies that prove nothing, clock steps, suspension, a second guard. */
   const hostile = scenarioArb({ world: true, faults: true, hostile: true })
 
-  describe('guarantee 1: at most one wx.login in flight', () => {
+  describeOthers('guarantee 1: at most one wx.login in flight', () => {
     it('never has two wx.login calls in flight, whatever taps, pages and faults race', () =>
       property(everything, ({ world }) => {
         expect(world.wechat.maxLoginsInFlight).toBeLessThanOrEqual(1)
@@ -55,7 +61,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       }))
   })
 
-  describe('guarantee 2: shared checkSession and WeChat’s 4-per-second limit', () => {
+  describeOthers('guarantee 2: shared checkSession and WeChat’s 4-per-second limit', () => {
     it('never has two wx.checkSession calls in flight', () =>
       property(everything, ({ world }) => {
         expect(world.wechat.maxChecksInFlight).toBeLessThanOrEqual(1)
@@ -74,7 +80,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       }))
   })
 
-  describe('guarantee 3: a login code travels in exactly one request', () => {
+  describeOthers('guarantee 3: a login code travels in exactly one request', () => {
     it('sends every code WeChat issued exactly once, even after lost requests and replies', () =>
       property(everything, ({ world }) => {
         for (const [code, requests] of world.network.requestsPerCode()) {
@@ -94,7 +100,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       }))
   })
 
-  describe('guarantee 4: wx.login splits open data in two', () => {
+  describeOthers('guarantee 4: wx.login splits open data in two', () => {
     it('never invokes wx.login while a flag-1 decrypt is in flight, and never sends flag 1 while a login or its code is in flight', () =>
       property(everything, ({ world }) => {
         expect(world.allViolations()).toEqual([])
@@ -108,14 +114,14 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       }))
   })
 
-  describe('the consent hold (phone-number-button)', () => {
+  describeOthers('the consent hold (phone-number-button)', () => {
     it('starts no wx.login between the press and the getphonenumber event', () =>
       property(everything, ({ run }) => {
         for (const hold of run.holds) expect(hold.loginsAtEvent).toBe(hold.loginsAtPress)
       }))
   })
 
-  describe('guarantee 5: recovery from a missing or stale server key', () => {
+  describeRecovery('guarantee 5: recovery from a missing or stale server key', () => {
     it('fails no tap a client could have served: valid session, no login in flight, a key the server can use', () =>
       property(calm, ({ run }) => {
         for (const tap of run.taps) {
@@ -159,7 +165,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
     it('keeps that promise when replies prove nothing, the login route fails, logins call back late and clocks jump', () => retapAfterRetry(hostile))
   })
 
-  describe('guarantee 6: every call settles within the timeout and leaves nothing behind', () => {
+  describeOthers('guarantee 6: every call settles within the timeout and leaves nothing behind', () => {
     it('settles every getPhoneNumber, openData and prepare within the timeout', () =>
       property(everything, ({ run }) => {
         for (const call of [...run.taps, ...run.prepares]) {
@@ -185,7 +191,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       }))
   })
 
-  describe('guarantee 7: prepare() never rotates a valid key', () => {
+  describeOthers('guarantee 7: prepare() never rotates a valid key', () => {
     it('makes no wx.login while checkSession succeeds and nothing invalidated the session', () =>
       fc.assert(
         fc.asyncProperty(
@@ -204,7 +210,7 @@ export function guardProperties(create: CreateGuard, RUNS = Number(process.env.P
       ))
   })
 
-  describe('over HTTP: failures on 4xx/5xx, expired tokens refused with 401', () => {
+  describeOthers('over HTTP: failures on 4xx/5xx, expired tokens refused with 401', () => {
     it('keeps one wx.login in flight, no login under a flag-1 request, each code sent at most once, and the rate limit', () =>
       fc.assert(
         fc.asyncProperty(
