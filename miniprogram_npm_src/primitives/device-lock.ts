@@ -22,6 +22,8 @@ export interface DeviceLock {
   delay(): number
   /** `wake` runs whenever a refused claim may now succeed; returns its removal. */
   listen(wake: () => void): () => void
+  /** Login tickets claimed on the device so far, by every copy: a proof of the session from before the last one is stale. */
+  logins(): number
 }
 
 /**
@@ -32,6 +34,7 @@ export function createDeviceLock(timers: TimerQueue, limit: number, windowMs: nu
   const budget = new RateLimiter(limit, windowMs, timers)
   let flight = 0
   let tickets = 0
+  let logins = 0
   let cancelCap: Cancel | undefined
   const landed = (ticket: number) => {
     if (!flight || ticket !== flight) return
@@ -46,6 +49,7 @@ export function createDeviceLock(timers: TimerQueue, limit: number, windowMs: nu
       if ((kind === 'login' && flight) || !budget.tryClaim()) return 0
       const ticket = ++tickets
       if (kind === 'login') {
+        logins++
         flight = ticket
         cancelCap = timers.after(capMs, () => landed(ticket))
       }
@@ -54,6 +58,7 @@ export function createDeviceLock(timers: TimerQueue, limit: number, windowMs: nu
     landed,
     delay: () => budget.delayBeforeNextCall(timers.clock.now()),
     listen: (wake) => budget.listen(wake),
+    logins: () => logins,
   }
 }
 
@@ -83,5 +88,6 @@ export function failSafe(lock: DeviceLock, fallback: () => DeviceLock): DeviceLo
     landed: (ticket) => call((l) => l.landed(ticket), () => true),
     delay: () => call((l) => l.delay(), count),
     listen: (wake) => call((l) => l.listen(wake), (off) => typeof off === 'function'),
+    logins: () => call((l) => l.logins(), count),
   }
 }

@@ -50,7 +50,7 @@ export interface Device {
   problem?: DeviceProblem
 }
 
-const LOCK_METHODS = ['claim', 'landed', 'delay', 'listen']
+const LOCK_METHODS = ['claim', 'landed', 'delay', 'listen', 'logins']
 
 /** A value some copy of any version left in the slot, or anything else: only a usable slot passes. */
 export function isDeviceSlot(value: unknown): value is DeviceSlot {

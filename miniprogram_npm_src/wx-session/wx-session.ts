@@ -60,17 +60,17 @@ export class WxSession {
   }
 
   sawValidSession(): void {
-    this.lastValid = { at: this.timers.clock.now(), logins: this.logins }
+    this.lastValid = { at: this.timers.clock.now(), logins: this.deviceLock.logins() }
   }
 
   /**
    * A proof of the session (a successful checkSession, or this guard's own established login) within
-   * the last rate window, with no login since, stands in for a new checkSession, whether or not the
+   * the last rate window, with no login since by any copy on the device, stands in for a new checkSession, whether or not the
    * budget has room: asking again would only add its round trip (WeChat keys live for days).
    */
   knownValid(): boolean {
     const seen = this.lastValid
-    return !!seen && seen.logins === this.logins && this.timers.clock.now() - seen.at <= WINDOW_MS
+    return !!seen && seen.logins === this.deviceLock.logins() && this.timers.clock.now() - seen.at <= WINDOW_MS
   }
 
   /**

@@ -88,7 +88,7 @@ describe('the device slot', () => {
     const hostile = () => {
       throw new Error('broken lock')
     }
-    Object.defineProperty(world.wx, SLOT, { value: { v: 1, lock: { v: 1, claim: hostile, landed: hostile, delay: hostile, listen: hostile }, builds: {} } })
+    Object.defineProperty(world.wx, SLOT, { value: { v: 1, lock: { v: 1, claim: hostile, landed: hostile, delay: hostile, listen: hostile, logins: hostile }, builds: {} } })
     const guard = guardOn(world, world.wx)
     const login = guard.login()
     await runToQuiet(world.clock)
@@ -98,7 +98,7 @@ describe('the device slot', () => {
 
   it('keeps a lock of another build that answers nonsense within bounds', async () => {
     const world = newWorld()
-    const own = { v: 1, claim: () => 'yes', landed: () => undefined, delay: () => NaN, listen: () => 'off' }
+    const own = { v: 1, claim: () => 'yes', landed: () => undefined, delay: () => NaN, listen: () => 'off', logins: () => -1 }
     Object.defineProperty(world.wx, SLOT, { value: { v: 1, lock: own, builds: {} } })
     const events: GuardEvent[] = []
     expect(await twoLoginsAtOnce(world, world.wx, events)).toEqual(['ok', 'ok'])

@@ -2,6 +2,8 @@
  * Two copies of the built package on one wx are one guard: one wx.login at a time, one budget, one
  * token. Today's apps hold copies: Taro's sub-common/, independent subpackages, a library's own copy.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { World, runToQuiet, timed } from '../../simulator/world/world'
 import { GUARD_TIMEOUT } from '../../simulator/scenarios/scenario'
@@ -49,5 +51,33 @@ describe('two copies of the package on one wx', () => {
     expect((await login).status).toBe('ok')
     expect(b.token()).toBeDefined()
     expect(b.token()).toBe(a.token())
+  })
+
+  it('a copy of another version that logs in makes a proof of the session stale in this one: its next tap asks checkSession again', async () => {
+    // Instant answers: everything happens within one rate window, where the proof would otherwise stand.
+    const world = new World({ rotation: 'always', expiredConsent: 'fresh-key' }, timed({}), true)
+    const source = readFileSync(BUILT, 'utf8')
+    const version = /"(\d+\.\d+\.\d+)\/"/.exec(source) as RegExpExecArray
+    const other = join(mkdtempSync(join(tmpdir(), 'session-guard-other-')), 'index.js')
+    writeFileSync(other, source.split(version[0]).join('"9.9.9/"'))
+    const options = { wx: world.wx, send: world.network.send, sendLogin: world.network.sendLogin, clock: world.clock.device, timeout: GUARD_TIMEOUT }
+    const mine = evaluateCopies(BUILT, 1)[0].createSessionGuard(options)
+    const theirs = evaluateCopies(other, 1)[0].createSessionGuard(options)
+    // Runs the world only until `call` settles: running it to quiet would pass the rate window too.
+    const settled = async <T>(call: Promise<T>): Promise<T> => {
+      let done = false
+      call.then(() => (done = true), () => (done = true))
+      for (let i = 0; i < 1000 && !done; i++) {
+        await new Promise((resolve) => setImmediate(resolve))
+        if (!done) world.clock.runNext()
+      }
+      return call
+    }
+    expect((await settled(mine.getPhoneNumber(world.wechat.consent('a').detail))).status).toBe('ok')
+    expect((await settled(theirs.login())).status).toBe('ok')
+    const checksBefore = world.wechat.calls.filter((c) => c.api === 'checkSession').length
+    expect((await settled(mine.getPhoneNumber(world.wechat.consent('b').detail))).status).toBe('ok')
+    expect(world.clock.now()).toBeLessThan(1100)
+    expect(world.wechat.calls.filter((c) => c.api === 'checkSession').length).toBe(checksBefore + 1)
   })
 })
