@@ -13,10 +13,12 @@ import { gzipSync } from 'node:zlib'
 const root = join(__dirname, '..')
 const dist = (file: string) => join(root, 'miniprogram_dist', file)
 // ES5 (issue 18) costs bytes here — prototypes for classes — and saves them in what WeChat's compiler
-// ships (test/compiled/ holds that budget). Measured: index.js 8,217 B, all shipped JS 8,742 B, with no
-// async function left (promise code throughout, so no generator helper).
-const INDEX_BUDGET = 8300
-const SHIPPED_JS_BUDGET = 8800
+// ships (test/compiled/ holds that budget). Measured: index.js 9,542 B, all shipped JS 10,316 B (the
+// button twice: in miniprogram_dist/ and at the package root), with no async function left. Was 8,217 /
+// 8,742 B before the device slot (~850 B: issues 23), five platforms (~220 B: issue 24), data kinds and
+// the expiresIn cap (~115 B: issue 25): regression limits, re-based on what those features cost.
+const INDEX_BUDGET = 9650
+const SHIPPED_JS_BUDGET = 10450
 const gzipped = (text: string) => gzipSync(text, { level: 9 }).length
 
 function shippedJs(dir = join(root, 'miniprogram_dist')): string[] {

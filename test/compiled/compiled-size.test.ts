@@ -5,9 +5,11 @@
  */
 import { compiledPackage, compiledSize, describeSize } from '../../scripts/compiled-package'
 
-// Package + babel helpers after WeChat’s compiler, all files gzipped as one stream: 8,644 B measured with
-// no async function left (no __awaiter/__generator); issue 18's target is ≤ 8 KB.
-const SHIPPED_BUDGET = 8700
+// Package + babel helpers after WeChat’s compiler, all files gzipped as one stream: 10,076 B measured with
+// no async function left (no __awaiter/__generator). Issue 26's regression limit was 8,700 B for the
+// package before the device slot (issue 23, ~850 B), five platforms (issue 24, ~220 B) and data kinds
+// with the expiresIn cap (issue 25, ~115 B); it is re-based on their measured cost, with 1 % of margin.
+const SHIPPED_BUDGET = 10200
 // None is pulled in now: no `typeof x === 'object'` (wire/is-object.ts), no class extending a built-in, no spread of iterables.
 const MAX_HELPERS = 0
 const TINY_HELPER = 300
