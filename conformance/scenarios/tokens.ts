@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { payload } from './payload'
-import { check, loggedIn, sealedPhone, show, Skipped, uniquePhoneNumber, type Context, type Scenario } from './scenario'
+import { check, loggedIn, sealedPhone, should, show, Skipped, uniquePhoneNumber, type Context, type Scenario } from './scenario'
 
 const REFUSE_FIX = "verify the token's signature and expiry before using it; answer a token you cannot verify SESSION_KEY_MISSING (or 401)"
 
@@ -61,6 +61,20 @@ export const tokenScenarios: Scenario[] = [
     async run(ctx) {
       const user = await loggedIn(ctx)
       return refused(ctx, forge(user.token), user.sessionKey, 'issued token with its signature altered')
+    },
+  },
+  {
+    id: 'token-per-login',
+    title: 'two logins of one user in the same second get two tokens',
+    rule: 'P-ID-5',
+    fix: 'put a random id in every token (the companion: 16 random bytes), so one login\'s token can be revoked without the other',
+    async run(ctx) {
+      const user = await loggedIn(ctx)
+      const { code } = ctx.wechat.issueCode(user.openid)
+      const again = await ctx.backend.login(code)
+      check(again.kind === 'ok' && again.token, `a second login of the same user: ${show(again)}`, 'P-LOGIN-1', 'answer the login route { ok: true, token, expiresIn } once the code is exchanged and its key stored')
+      should(ctx, again.token !== user.token, 'the second login got the very token of the first', this.rule, this.fix)
+      return `two logins, ${again.token === user.token ? 'one token' : 'two tokens'}`
     },
   },
   {

@@ -9,7 +9,7 @@ import { GIVE_UP_AFTER_UNANSWERED } from '../../conformance/client/backend-clien
 import { REPLY_BYTES_LIMIT, REQUEST_TIMEOUT_MS } from '../../conformance/client/bounded-post'
 import { ALL_SCENARIOS } from '../../conformance/scenarios/all-scenarios'
 import { freePort, kitAgainstCompanion, startCompanion } from './companion-under-test'
-import { drippingReplies, endlessHeaders, failureStatusProxy, hugeReplies, longTokens, noTokenAfterDecryptFailed, phoneCodeOpenid, statusFlippingProxy } from './hostile-backends'
+import { drippingReplies, endlessHeaders, failureStatusProxy, hugeReplies, longTokens, noTokenAfterDecryptFailed, oneTokenPerUser, phoneCodeOpenid, statusFlippingProxy } from './hostile-backends'
 
 const only = (...ids: string[]) => ALL_SCENARIOS.filter((s) => ids.includes(s.id))
 const GIB = 1024 ** 3
@@ -86,6 +86,25 @@ describe('a SHOULD not followed: no token after a failed flag-0 decrypt (P-ID-1)
     expect(result(run, 'failed-decrypt-stores-key')).toMatchObject({ status: 'fail', rule: 'P-ID-1' })
     expect(out).toMatch(/\| failed-decrypt-stores-key: [^|]+ \| FAIL \| [^|]+ \| P-ID-1 \|/)
     expect(out).toMatch(/NOT conformant \(--strict/)
+  }, 60_000)
+})
+
+describe('a SHOULD not followed: a token of its own for each login (P-ID-5)', () => {
+  it('one token per user: a WARN row, a failure with --strict', async () => {
+    const wechatPort = await freePort()
+    const backend = await startCompanion({ mount: 'node:http', wechatPort, tokenLifetimeSeconds: 5, breakage: oneTokenPerUser() })
+    try {
+      const args = ['--server', backend.url, '--wechat-port', String(wechatPort), '--json']
+      let out = ''
+      const run = await runKit(args, { out: (t) => (out += t), err: () => undefined }, only('token-per-login'))
+      expect(run.exitCode).toBe(0)
+      expect(JSON.parse(out).results[0]).toMatchObject({ id: 'token-per-login', status: 'warn', rule: 'P-ID-5' })
+      const strict = await runKit([...args, '--strict'], { out: () => undefined, err: () => undefined }, only('token-per-login'))
+      expect(strict.exitCode).toBe(1)
+      expect(result(strict, 'token-per-login')).toMatchObject({ status: 'fail', rule: 'P-ID-5' })
+    } finally {
+      await backend.close()
+    }
   }, 60_000)
 })
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type { OpenDataHandler, WeChatApi } from '../../server'
 import { listen, type Listening } from '../server/http-listen'
-import type { Breakage } from './companion-under-test'
+import { companion, type Breakage } from './companion-under-test'
 
 /** A reverse proxy in front of `target` that answers every 200 as 500 and leaves the bodies alone. */
 export function statusFlippingProxy(target: string): Promise<Listening> {
@@ -68,6 +68,26 @@ export function noTokenAfterDecryptFailed(): Breakage {
         return failed ? { ...result, exchanged: false } : result
       },
     }),
+  }
+}
+
+/**
+ * "One token per user": the first token an openid got is handed out again at every later login (a
+ * cache keyed by openid), so no login can be revoked alone (P-ID-5's SHOULD). Tokens still verify.
+ */
+export function oneTokenPerUser(): Breakage {
+  return {
+    identity: (lifetimeSeconds) => {
+      const tokens = companion.createSessionTokens({ sessionSecret: 'a-session-secret-of-at-least-32-chars', sessionLifetimeSeconds: lifetimeSeconds })
+      const given = new Map<string, { token: string; expiresIn: number }>()
+      return {
+        onLogin: (openid) => {
+          if (!given.has(openid)) given.set(openid, tokens.issue(openid))
+          return { ...(given.get(openid) as { token: string; expiresIn: number }) }
+        },
+        identify: (req) => tokens.verify(/^Bearer (\S+)$/.exec(String(req.headers.authorization || ''))?.[1]),
+      }
+    },
   }
 }
 
