@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { FakeWeChat } from '../wechat/fake-wechat'
+import { listenOnLoopback } from '../wechat/json-api-server'
 import type { KitPlatform, PlatformRequest } from './kit-platform'
 
 export interface PlatformApiServer {
@@ -69,20 +69,5 @@ export async function servePlatformApi(platform: KitPlatform, wechat: FakeWeChat
       )
       .finally(() => clearTimeout(timer))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject)
-      resolve()
-    })
-  })
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
+  return { ...(await listenOnLoopback(server, port)), calls }
 }

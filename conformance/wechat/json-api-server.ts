@@ -37,6 +37,11 @@ export async function serveJsonApi(answer: ApiAnswer, port = 0): Promise<ApiServ
         () => res.destroy(),
       )
   })
+  return listenOnLoopback(server, port)
+}
+
+/** Listens on 127.0.0.1:`port` (0: any free one); stop() closes every connection too. */
+export async function listenOnLoopback(server: Server, port: number): Promise<ApiServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, '127.0.0.1', () => {
