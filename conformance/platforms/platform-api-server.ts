@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { FakeWeChat } from '../wechat/fake-wechat'
-import { listenOnLoopback } from '../wechat/json-api-server'
+import { listenOnLoopback, readSmallBody } from '../wechat/json-api-server'
 import type { KitPlatform, PlatformRequest } from './kit-platform'
 
 export interface PlatformApiServer {
@@ -10,28 +10,14 @@ export interface PlatformApiServer {
   stop(): Promise<void>
 }
 
-const BODY_LIMIT = 16 * 1024
 /** No answer takes longer than the slowest scripted one (15 s) and some: a request still open then is cut. */
 const ANSWER_BOUND_MS = 30_000
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size <= BODY_LIMIT) chunks.push(chunk)
-    })
-    req.on('error', () => resolve(''))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-  })
-}
 
 /** The body as the platform reads it: JSON under a JSON content type, a form under a form one, else nothing. */
 async function platformRequest(req: IncomingMessage): Promise<PlatformRequest> {
   const url = new URL(req.url || '/', 'http://127.0.0.1')
   const contentType = String(req.headers['content-type'] || '').toLowerCase()
-  const text = await readBody(req)
+  const text = await readSmallBody(req)
   const request: PlatformRequest = { method: req.method || 'GET', path: url.pathname, query: url.searchParams, contentType }
   if (contentType.startsWith('application/x-www-form-urlencoded')) request.form = new URLSearchParams(text)
   if (contentType.startsWith('application/json')) {

@@ -59,8 +59,8 @@ export async function listenOnLoopback(server: Server, port: number): Promise<Ap
   }
 }
 
-/** A small JSON object body; anything else reads as {}. */
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+/** The body's first BODY_LIMIT bytes as text ('' on a broken request); the rest is read and dropped. */
+export function readSmallBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -68,14 +68,17 @@ function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
       size += chunk.length
       if (size <= BODY_LIMIT) chunks.push(chunk)
     })
-    req.on('error', () => resolve({}))
-    req.on('end', () => {
-      try {
-        const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null')
-        resolve(parsed && typeof parsed === 'object' ? parsed : {})
-      } catch {
-        resolve({})
-      }
-    })
+    req.on('error', () => resolve(''))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
   })
+}
+
+/** A small JSON object body; anything else reads as {}. */
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  try {
+    const parsed = JSON.parse((await readSmallBody(req)) || 'null')
+    return parsed && typeof parsed === 'object' ? parsed : {}
+  } catch {
+    return {}
+  }
 }
