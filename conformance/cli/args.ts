@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { KIT_PLATFORMS, isPlatformName, PLATFORM_NAMES } from '../platforms/all-platforms'
 import type { PlatformName } from '../platforms/kit-platform'
+import { REQUEST_TIMEOUT_MS } from '../client/bounded-post'
 
 export interface KitOptions {
   /** The platform whose server API the kit fakes and whose sealing it uses (default weixin). */
@@ -18,9 +19,11 @@ export interface KitOptions {
   tokenLifetimeSeconds?: number
   expiredToken?: string
   waitSeconds: number
+  /** The longest the kit waits for one whole reply, headers and body. */
+  replyTimeoutSeconds: number
 }
 
-export const DEFAULTS = { loginPath: '/login', dataPath: '/open-data', wechatPort: 7301, appId: 'wx0123456789abcdef', secret: 'session-guard-conformance-secret', waitSeconds: 10 }
+export const DEFAULTS = { loginPath: '/login', dataPath: '/open-data', wechatPort: 7301, appId: 'wx0123456789abcdef', secret: 'session-guard-conformance-secret', waitSeconds: 10, replyTimeoutSeconds: REQUEST_TIMEOUT_MS / 1000 }
 export const MAX_TOKEN_LIFETIME_S = 30
 const MAX_WAIT_S = 120
 
@@ -28,6 +31,7 @@ export const USAGE = `usage: session-guard-conformance --server <base URL> [--pl
        [--wechat-port ${DEFAULTS.wechatPort}] [--appid ${DEFAULTS.appId}, per platform] [--secret ${DEFAULTS.secret}]
        [--config <file exporting { classify, fields, header }>] [--json] [--strict]
        [--token-lifetime <s, at most ${MAX_TOKEN_LIFETIME_S}> | --expired-token <token>] [--wait <s, default ${DEFAULTS.waitSeconds}>]
+       [--reply-timeout <s, default ${DEFAULTS.replyTimeoutSeconds}, at most ${MAX_WAIT_S}>]
 Start the backend first with WECHAT_API_BASE=http://127.0.0.1:<wechat-port> and the same appid/secret
 (--platform: the fake there is that platform's server API; Baidu's appid is its App Key).
 Exit 0: every scenario passed (WARN rows: SHOULDs not followed); 1: one failed or was skipped (with --strict, a WARN too);
@@ -71,6 +75,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
         'token-lifetime': { type: 'string' },
         'expired-token': { type: 'string' },
         wait: { type: 'string' },
+        'reply-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values
@@ -100,6 +105,7 @@ export function parseKitArgs(argv: string[]): KitOptions | 'help' {
     json: values.json === true,
     strict: values.strict === true,
     waitSeconds: integer('wait', values.wait as string | undefined, DEFAULTS.waitSeconds, 1, MAX_WAIT_S),
+    replyTimeoutSeconds: integer('reply-timeout', values['reply-timeout'] as string | undefined, DEFAULTS.replyTimeoutSeconds, 1, MAX_WAIT_S),
   }
   if (!options.appId || !options.secret) throw new UsageError('--appid and --secret must not be empty')
   if (values.config !== undefined) options.config = values.config as string

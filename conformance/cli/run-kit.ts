@@ -82,7 +82,7 @@ export async function runKit(argv: string[], io: KitIo, scenarios?: Scenario[]):
       return { exitCode: 2 }
     }
     const started = Date.now()
-    const backend = new BackendClient(options.server, { login: options.loginPath, data: options.dataPath }, client)
+    const backend = new BackendClient(options.server, { login: options.loginPath, data: options.dataPath }, client, options.replyTimeoutSeconds * 1000)
     const settings = { appId: options.appId, tokenLifetimeSeconds: options.tokenLifetimeSeconds, expiredToken: options.expiredToken }
     const results = await runScenarios({ platform, wechat, backend, client, settings }, scenariosFor(platform, scenarios), options.strict)
     const header = { platform: platform.name, server: options.server, loginPath: options.loginPath, dataPath: options.dataPath, wechatBase, appId: options.appId, secret: options.secret, strict: options.strict }

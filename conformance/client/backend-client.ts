@@ -1,7 +1,7 @@
 import type { ReplyKind } from '../../miniprogram_npm_src/wire/protocol'
 import { renameFields, type OpenDataPayload } from '../../miniprogram_npm_src/wire/protocol'
 import { carriesReply, defaultIsExpired, isUsableToken } from '../../miniprogram_npm_src/wire/reply-reading'
-import { boundedPost, PostFailed } from './bounded-post'
+import { boundedPost, PostFailed, REQUEST_TIMEOUT_MS } from './bounded-post'
 import type { ClientOptions } from './client-options'
 
 /** What a reply means to the guard: its reply kinds, plus what the transport made of it. */
@@ -52,6 +52,7 @@ export class BackendClient {
     private readonly base: string,
     private readonly paths: { login: string; data: string },
     private readonly options: ClientOptions,
+    private readonly replyTimeoutMs = REQUEST_TIMEOUT_MS,
   ) {}
 
   login(code: string, token?: string): Promise<Seen> {
@@ -77,7 +78,7 @@ export class BackendClient {
     try {
       // A backend that leaves request after request without a whole answer would cost every scenario the full wait.
       if (this.unanswered >= GIVE_UP_AFTER_UNANSWERED) throw new PostFailed('transport', `not sent: the last ${this.unanswered} requests got no whole answer in time`)
-      const reply = await boundedPost(url, headers, JSON.stringify(body))
+      const reply = await boundedPost(url, headers, JSON.stringify(body), this.replyTimeoutMs)
       this.unanswered = 0
       seen = this.read(route, reply.status, reply.contentType, reply.text, Date.now() - started)
     } catch (error) {

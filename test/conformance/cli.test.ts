@@ -31,9 +31,10 @@ describe('session-guard-conformance arguments', () => {
       json: false,
       strict: false,
       waitSeconds: 10,
+      replyTimeoutSeconds: 12,
     })
-    const all = ['--server', 'https://api.example.com', '--login-path', '/wx/login', '--data-path', '/wx/phone', '--wechat-port', '9000', '--appid', 'wxa', '--secret', 's', '--config', 'c.js', '--json', '--token-lifetime', '5', '--strict']
-    expect(parseKitArgs(all)).toMatchObject({ loginPath: '/wx/login', dataPath: '/wx/phone', wechatPort: 9000, appId: 'wxa', secret: 's', config: 'c.js', json: true, strict: true, tokenLifetimeSeconds: 5 })
+    const all = ['--server', 'https://api.example.com', '--login-path', '/wx/login', '--data-path', '/wx/phone', '--wechat-port', '9000', '--appid', 'wxa', '--secret', 's', '--config', 'c.js', '--json', '--token-lifetime', '5', '--strict', '--reply-timeout', '30']
+    expect(parseKitArgs(all)).toMatchObject({ loginPath: '/wx/login', dataPath: '/wx/phone', wechatPort: 9000, appId: 'wxa', secret: 's', config: 'c.js', json: true, strict: true, tokenLifetimeSeconds: 5, replyTimeoutSeconds: 30 })
   })
 
   it.each([
@@ -49,6 +50,8 @@ describe('session-guard-conformance arguments', () => {
     [['--server', 'http://x', '--bogus']],
     [['--server', 'http://x', 'positional']],
     [['--server', 'http://x', '--platform', 'alipay']],
+    [['--server', 'http://x', '--reply-timeout', '0']],
+    [['--server', 'http://x', '--reply-timeout', '121']],
   ])('refuses %j', (argv) => {
     expect(() => parseKitArgs(argv)).toThrow(UsageError)
   })
