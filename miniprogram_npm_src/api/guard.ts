@@ -40,13 +40,15 @@ export function createSessionGuard<R = unknown>(options: SessionGuardOptions<R> 
 
   const login = (deadline: Deadline) => loginNow(session, config, deadline)
   const { app } = config
+  // Made on first use: an app that never calls guard.request pays nothing for it at launch.
+  let request: SessionGuard<R>['request'] | undefined
 
   const guard: SessionGuard<R> = {
     login() {
       const deadline = Deadline.after(config.timeout, session.timers)
       return login(deadline).finally(() => deadline.finish())
     },
-    request: createAppRequest(config.api, app, session.timers, config.timeout, login),
+    request: (options) => (request || (request = createAppRequest(config.api, app, session.timers, config.timeout, login)))(options),
     token: app.token,
     logout: () => app.drop(),
     getPhoneNumber: (detail) => report('getPhoneNumber', phoneNumber(session, config, detail)),
