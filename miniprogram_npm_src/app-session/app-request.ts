@@ -33,10 +33,11 @@ function call(fn: unknown, value: unknown): void {
 /**
  * wx.request with the session's header, bounded by `ms` on the guard's timers: rejects with TIMEOUT
  * ('request:fail timed out', an errMsg like wx's) when the bound passes first. One timer entry, and
- * no promise between wx and the caller but this one: it runs on every API call of the app.
+ * no promise between wx and the caller but this one (the answer is read as it arrives): it runs on
+ * every API call of the app.
  */
-function boundedRequest(wx: WxLike, options: WxRequestOptions, header: Record<string, string>, ms: number, timers: TimerQueue): Promise<WxResponse> {
-  return new Promise<WxResponse>((resolve, reject) => {
+function boundedRequest<T>(wx: WxLike, options: WxRequestOptions, header: Record<string, string>, ms: number, timers: TimerQueue, read: (res: WxResponse) => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
     const cancel = timers.at(timers.clock.now() + ms, () => reject(timeoutError('request:fail')))
     try {
@@ -45,7 +46,14 @@ function boundedRequest(wx: WxLike, options: WxRequestOptions, header: Record<st
         ...options,
         header: { ...options.header, ...header },
         timeout: ms,
-        success: (res: WxResponse) => (cancel(), resolve(res)),
+        success: (res: WxResponse) => {
+          cancel()
+          try {
+            resolve(read(res))
+          } catch (error) {
+            reject(error)
+          }
+        },
         fail: (error: unknown) => (cancel(), reject(error)),
         complete: undefined,
       })
@@ -94,7 +102,7 @@ function paused(r: Requests, version: number, route: string): boolean {
 /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
 function send(r: Requests, options: WxRequestOptions): Promise<Sent> {
   const version = r.app.version()
-  return boundedRequest(r.wx, options, r.app.headers(), options.timeout === undefined ? r.callMs : options.timeout, r.timers).then((res) => {
+  return boundedRequest(r.wx, options, r.app.headers(), options.timeout === undefined ? r.callMs : options.timeout, r.timers, (res) => {
     const refused = r.app.expired(res)
     if (!refused) for (const strike of r.strikes) if (strike.version === version) strike.usable = true
     return { res, version, refused }
@@ -103,10 +111,17 @@ function send(r: Requests, options: WxRequestOptions): Promise<Sent> {
 
 // Promise code rather than async functions: compiled to ES5 an async function is a generator state
 // machine (tslib's __awaiter/__generator), and this runs on every API call of the app. The common call
-// (a token, sent once, not refused) is one bounded wx.request and two thens.
+// (a token, sent once, not refused) is one bounded wx.request and one then, and builds no recovery.
 
 /** One call from `start`: a login first when there is no token, one more after a refusal, each send bounded on its own. */
 function attemptOnce(r: Requests, options: WxRequestOptions, start: number): Promise<WxResponse> {
+  if (!r.app.missing()) return send(r, options).then((first) => (first.refused ? recovery(r, options, start).afterFirst(first) : first.res))
+  const call = recovery(r, options, start)
+  return call.relogin().then(() => send(r, options)).then(call.afterFirst)
+}
+
+/** What a call needs once it must log in: at most one login, the refused answer read, one replay. */
+function recovery(r: Requests, options: WxRequestOptions, start: number) {
   const session = r.app
   const route = options.url.split('?')[0]
   // At most one login per call (undefined: none yet), before sending when there is no token or after a refusal.
@@ -138,7 +153,7 @@ function attemptOnce(r: Requests, options: WxRequestOptions, start: number): Pro
     const replay = () => (loggedIn || (changed && session.token()) ? send(r, options).then(strike) : first.res)
     return session.missing() ? relogin().then(replay) : replay()
   }
-  return (session.missing() ? relogin().then(() => send(r, options)) : send(r, options)).then(afterFirst)
+  return { relogin, afterFirst }
 }
 
 /**
