@@ -55,6 +55,7 @@ const verdict = (value: number, limit: number) => (value <= limit ? `within the 
 export function describeJitless(f: JitlessFigures): { text: string; within: boolean } {
   const { evaluate, create, prepare, tap } = f.startup
   const after = create + prepare + tap
+  const again = f.startup.againcreate + f.startup.againprepare + f.startup.againtap
   const startupShare = after / evaluate
   const requestRatio = f.request.guard / f.request.raw
   const tapRatio = f.tap.guard / f.tap.bounded
@@ -62,6 +63,7 @@ export function describeJitless(f: JitlessFigures): { text: string; within: bool
     'Under node --jitless (no JIT, as iOS runs mini programs), CPU:',
     `  startup (median of fresh processes): evaluate ${ms(evaluate)}, createSessionGuard ${ms(create)}, first prepare() ${ms(prepare)}, first tap ${ms(tap)}; total ${ms(evaluate + after)}`,
     `    what follows evaluation ${ms(after)} = ${startupShare.toFixed(2)} × the evaluation (${verdict(startupShare, STARTUP_LIMIT)})`,
+    `    the same again on a second phone in the same process (the code compiled by then) ${ms(again)}: first runs are ${Math.round((100 * (after - again)) / after)} % of what follows evaluation`,
     `    bare client (scripts/bench-clients.js): evaluate ${ms(f.bareStartup.evaluate)}, first tap ${ms(f.bareStartup.tap)}`,
     `  guard.request ${f.request.guard.toFixed(1)} µs per call, raw promisified wx.request ${f.request.raw.toFixed(1)} µs: ratio ${requestRatio.toFixed(2)} (${verdict(requestRatio, REQUEST_LIMIT)})`,
     `  tap ${f.tap.guard.toFixed(1)} µs, bare checkSession+send ${f.tap.bare.toFixed(1)} µs, bare + checked detail + one bound ${f.tap.bounded.toFixed(1)} µs: ratio ${tapRatio.toFixed(2)} to the latter (${verdict(tapRatio, TAP_LIMIT)})`,
