@@ -9,9 +9,17 @@ interface Entry {
 }
 
 /**
+ * How far ahead the queue's real timer is ever armed. When the last entry goes, the timer is left to
+ * fire and arm nothing rather than cleared: a burst of calls (taps, API requests) arms it once instead
+ * of arming and clearing a timer per call, and a quiet queue still holds no timer longer than this,
+ * which is within WeChat's rate window, the longest the guard keeps a timer after its last call.
+ */
+export const TIMER_STEP_MS = 1000
+
+/**
  * Every bound the guard keeps (call deadlines, hold caps, waits) on one real timer, armed for the
- * earliest entry. A timer is not a clock: when it fires, the clock says what is due, and anything
- * not yet due is simply re-armed.
+ * earliest entry or TIMER_STEP_MS, whichever comes first. A timer is not a clock: when it fires, the
+ * clock says what is due, and anything not yet due is simply re-armed.
  */
 export class TimerQueue {
   private readonly entries = new Set<Entry>()
@@ -27,7 +35,7 @@ export class TimerQueue {
     // After a forward clock step the armed timer may lie far behind the clock: re-arm then too.
     if (time < this.armedAt || this.armedAt <= this.clock.now()) this.arm(Math.min(time, this.armedAt))
     return () => {
-      if (this.entries.delete(entry) && this.entries.size === 0) this.disarm()
+      this.entries.delete(entry)
     }
   }
 
@@ -46,9 +54,11 @@ export class TimerQueue {
 
   private arm(time: number): void {
     this.disarm()
-    this.armedAt = time
-    // A time further off than a timer can wait is approached in steps: each firing re-arms.
-    this.handle = this.clock.setTimeout(() => this.fire(), Math.min(MAX_TIMER_MS, Math.max(0, time - this.clock.now())))
+    const now = this.clock.now()
+    // A time further off is approached in steps: each firing re-arms for what is left.
+    const delay = Math.min(TIMER_STEP_MS, Math.max(0, time - now))
+    this.armedAt = now + delay
+    this.handle = this.clock.setTimeout(() => this.fire(), delay)
   }
 
   private disarm(): void {

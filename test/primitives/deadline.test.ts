@@ -1,6 +1,6 @@
 import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
 import { isGuardError } from '../../miniprogram_npm_src/errors/errors'
-import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
+import { TIMER_STEP_MS, TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import { VirtualClock } from '../../simulator/model/virtual-clock'
 
 function setup() {
@@ -8,13 +8,22 @@ function setup() {
   return { clock, timers: new TimerQueue(clock) }
 }
 
+/** What is left once the call is over: no entry, and a real timer that fires within TIMER_STEP_MS arming nothing. */
+function expectQuietWithinAStep(clock: VirtualClock, timers: TimerQueue) {
+  const from = clock.now()
+  expect(timers.size()).toBe(0)
+  while (clock.runNext());
+  expect(clock.now() - from).toBeLessThanOrEqual(TIMER_STEP_MS)
+  expect(clock.pending).toBe(0)
+}
+
 describe('Deadline', () => {
-  it('passes the value through, and finish() leaves no timer', async () => {
+  it('passes the value through, and finish() leaves no entry (the timer goes within a step)', async () => {
     const { clock, timers } = setup()
-    const deadline = new Deadline(100, timers)
+    const deadline = new Deadline(5000, timers)
     expect(await deadline.race(Promise.resolve(3), 'x')).toBe(3)
     deadline.finish()
-    expect(clock.pending).toBe(0)
+    expectQuietWithinAStep(clock, timers)
   })
 
   it('passes a rejection through', async () => {
@@ -22,7 +31,7 @@ describe('Deadline', () => {
     const deadline = new Deadline(100, timers)
     await expect(deadline.race(Promise.reject(new Error('no')), 'x')).rejects.toThrow('no')
     deadline.finish()
-    expect(clock.pending).toBe(0)
+    expectQuietWithinAStep(clock, timers)
   })
 
   it('rejects every step still racing with TIMEOUT at the deadline, naming the step', async () => {
@@ -50,12 +59,26 @@ describe('Deadline', () => {
     void deadline.race(new Promise(() => undefined), 'last step').catch(() => undefined)
     expect(clock.pending).toBe(1)
     deadline.finish()
-    expect(clock.pending).toBe(0)
+    expectQuietWithinAStep(clock, timers)
+  })
+
+  it('a burst of calls, each with its own deadline raced and finished, arms one real timer', async () => {
+    const { clock, timers } = setup()
+    let armed = 0
+    const setTimeout = clock.setTimeout.bind(clock)
+    clock.setTimeout = (fn: () => void, ms: number) => (armed++, setTimeout(fn, ms))
+    for (let call = 0; call < 100; call++) {
+      const deadline = Deadline.after(10000, timers)
+      await deadline.race(Promise.resolve(call), 'request')
+      deadline.finish()
+    }
+    expect(armed).toBe(1)
+    expectQuietWithinAStep(clock, timers)
   })
 })
 
 describe('TimerQueue', () => {
-  it('runs entries in time order on one real timer, and disarms when none is left', () => {
+  it('runs entries in time order on one real timer, and arms nothing once none is left', () => {
     const { clock, timers } = setup()
     const ran: number[] = []
     timers.at(300, () => ran.push(300))

@@ -25,6 +25,9 @@ describe('LoginGate', () => {
     await waiting
     expect(clear).toBe(true)
     deadline.finish()
+    // The hold caps are gone; the deadline's queue timer goes within a step and arms nothing.
+    expect(clock.pending).toBe(1)
+    clock.runNext()
     expect(clock.pending).toBe(0)
   })
 

@@ -16,7 +16,11 @@ describe('RateLimiter', () => {
         const calls: number[] = []
         const runs: Promise<unknown>[] = []
         for (const at of arrivals) {
-          clock.setTimeout(() => runs.push(limiter.run(() => calls.push(clock.now()), new Deadline(1e9, new TimerQueue(clock)))), at)
+          clock.setTimeout(() => {
+            // Finished once the call is made, as the guard finishes every call's deadline.
+            const deadline = new Deadline(1e9, new TimerQueue(clock))
+            runs.push(limiter.run(() => calls.push(clock.now()), deadline).finally(() => deadline.finish()))
+          }, at)
         }
         await runToQuiet(clock)
         await Promise.all(runs)

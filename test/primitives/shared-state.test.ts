@@ -8,7 +8,7 @@ import { monotonic, type Clock } from '../../miniprogram_npm_src/primitives/cloc
 import { Deadline } from '../../miniprogram_npm_src/primitives/deadline'
 import { LoginGate } from '../../miniprogram_npm_src/primitives/login-gate'
 import { RateLimiter } from '../../miniprogram_npm_src/primitives/rate-limiter'
-import { TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
+import { TIMER_STEP_MS, TimerQueue } from '../../miniprogram_npm_src/primitives/timer-queue'
 import { VirtualClock } from '../../simulator/model/virtual-clock'
 
 const NOT_NUMBERS: unknown[] = ['3000', NaN, Infinity, -Infinity, null, undefined, {}]
@@ -71,16 +71,19 @@ describe('the timer queue, deadlines, the rate limiter and the login gate', () =
     expect(limiter.tryClaim()).toBe(true)
   })
 
-  it('arm a time further off than a timer can wait in steps, never a delay past 2^31-1 ms (which engines fire at once)', () => {
+  it('arm a time further off in steps of TIMER_STEP_MS, never a delay past 2^31-1 ms (which engines fire at once), and fire it on time', () => {
     const clock = new VirtualClock()
     const timers = new TimerQueue(clock)
+    const delays: number[] = []
+    const setTimeout = clock.setTimeout.bind(clock)
+    clock.setTimeout = (fn: () => void, ms: number) => (delays.push(ms), setTimeout(fn, ms))
+    timers.at(2 ** 31 + 5000, () => undefined)
+    expect(delays).toEqual([TIMER_STEP_MS])
     let fired = false
-    timers.at(2 ** 31 + 5000, () => (fired = true))
-    clock.runNext()
-    expect(fired).toBe(false)
-    expect(clock.now()).toBe(2 ** 31 - 1)
-    while (clock.runNext());
-    expect(fired).toBe(true)
-    expect(clock.now()).toBe(2 ** 31 + 5000)
+    const later = new VirtualClock()
+    new TimerQueue(later).at(3 * TIMER_STEP_MS + 5, () => (fired = true))
+    const stepsAt: number[] = []
+    while (!fired && later.runNext()) stepsAt.push(later.now())
+    expect(stepsAt).toEqual([TIMER_STEP_MS, 2 * TIMER_STEP_MS, 3 * TIMER_STEP_MS, 3 * TIMER_STEP_MS + 5])
   })
 })
