@@ -18,6 +18,7 @@ const INTERNAL_MEMBERS = [
   'expire', 'wake', 'fire', 'arm', 'run', 'forget', 'current', 'own', 'shared', 'res', 'at', 'fn', 'do', 'app', 'of',
   'refused', 'unread', 'strikes', 'relogin', 'flights', 'callMs',
   'deviceLock', 'lockWaiters', 'lockChange', 'whenChecked', 'landWhenCalledBack', 'wakeAll', 'device',
+  'afterFirst',
 ]
 
 const minify = () =>
