@@ -1,6 +1,7 @@
-import { createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import { ServerError } from '../common/errors'
-import { decodeBase64, jsonObject, notDecrypted } from './base64-field'
+import { decipherSealed, type Sealed } from './aes-cbc'
+import { jsonObject, notDecrypted } from './base64-field'
 
 /** Baidu pads to 32 bytes (WeChat's message crypto does too), where AES's own padding stops at 16. */
 const PAD_BLOCK = 32
@@ -21,18 +22,8 @@ function unpadded(plaintext: Buffer): Buffer {
  * The data must be a JSON object before the app_key is compared (in constant time): a wrong key is
  * DECRYPT_FAILED, right key but another app's data WATERMARK_MISMATCH.
  */
-export function openBaiduCipher(sealed: { sessionKey: unknown; iv: unknown; encryptedData: unknown }, appKey: string): Record<string, unknown> {
-  const key = decodeBase64(sealed.sessionKey, 'sessionKey', 24)
-  const iv = decodeBase64(sealed.iv, 'iv', 16)
-  const ciphertext = decodeBase64(sealed.encryptedData, 'encryptedData')
-  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw notDecrypted('ciphertext is not whole AES blocks')
-  let plaintext: Buffer
-  try {
-    const decipher = createDecipheriv('aes-192-cbc', key, iv).setAutoPadding(false)
-    plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()])
-  } catch {
-    throw notDecrypted()
-  }
+export function openBaiduCipher(sealed: Sealed, appKey: string): Record<string, unknown> {
+  const plaintext = decipherSealed(sealed, 24, false)
   const body = unpadded(plaintext)
   if (body.length < RANDOM_BYTES + LENGTH_BYTES) throw notDecrypted()
   const length = body.readUInt32BE(RANDOM_BYTES)

@@ -13,6 +13,7 @@ import { startPlatformCompanion } from '../conformance/platform-companions'
 import { runKit } from '../../conformance/cli/run-kit'
 import { listen } from '../server/http-listen'
 import { runSample } from '../support/run-sample'
+import { BAIDU_SAMPLE, BAIDU_SAMPLE_DATA } from '../support/baidu-sample'
 import { sample } from './doc-pages'
 import { readFileSync } from 'node:fs'
 
@@ -48,18 +49,11 @@ describe('docs/protocol: the kit per platform', () => {
 })
 
 describe('docs/companion: the platform samples', () => {
-  const BAIDU = {
-    appKey: 'y2dTfnWfkx2OXttMEMWlGHoB1KzMogm7',
-    sessionKey: '1df09d0a1677dd72b8325aec59576e0c',
-    iv: '1df09d0a1677dd72b8325Q==',
-    encryptedData:
-      'OpCoJgs7RrVgaMNDixIvaCIyV2SFDBNLivgkVqtzq2GC10egsn+PKmQ/+5q+chT8xzldLUog2haTItyIkKyvzvmXonBQLIMeq54axAu9c3KG8IhpFD6+ymHocmx07ZKi7eED3t0KyIxJgRNSDkFk5RV1ZP2mSWa7ZgCXXcAbP0RsiUcvhcJfrSwlpsm0E1YJzKpYy429xrEEGvK+gfL+Cw==',
-  }
 
   it.each(['companion', 'companion.en'])('%s: openBaidu opens the official sample and names the reason for another App Key', (page) => {
     const { openBaidu } = runSample(transpiled(sample(`docs/${page}.md`, 'companion/decrypt-baidu'))) as { openBaidu: (...a: string[]) => unknown }
-    expect(openBaidu(BAIDU.sessionKey, BAIDU.encryptedData, BAIDU.iv, BAIDU.appKey)).toEqual({ openid: 'open_id', nickname: 'baidu_user', headimgurl: 'url of image', sex: 1 })
-    expect(openBaidu(BAIDU.sessionKey, BAIDU.encryptedData, BAIDU.iv, 'another-app-key')).toBe('WATERMARK_MISMATCH')
+    expect(openBaidu(BAIDU_SAMPLE.sessionKey, BAIDU_SAMPLE.encryptedData, BAIDU_SAMPLE.iv, BAIDU_SAMPLE.appKey)).toEqual(BAIDU_SAMPLE_DATA)
+    expect(openBaidu(BAIDU_SAMPLE.sessionKey, BAIDU_SAMPLE.encryptedData, BAIDU_SAMPLE.iv, 'another-app-key')).toBe('WATERMARK_MISMATCH')
   })
 
   it.each(['companion', 'companion.en'])('%s: the multi-platform server routes per platform, and each gate takes only its own tokens', async (page) => {

@@ -7,23 +7,13 @@ import { ALL_PROFILES, BAIDU_APP_KEY, PROFILES } from '../../simulator/model/pla
 import { WeChatModel } from '../../simulator/model/wechat'
 import { VirtualClock } from '../../simulator/model/virtual-clock'
 import type { WxLike } from '../../miniprogram_npm_src'
+import { BAIDU_SAMPLE, BAIDU_SAMPLE_DATA } from '../support/baidu-sample'
 
-// Baidu's published known-answer vector (platform-facts.md, section 1).
-const SAMPLE = {
-  appKey: 'y2dTfnWfkx2OXttMEMWlGHoB1KzMogm7',
-  sessionKey: '1df09d0a1677dd72b8325aec59576e0c',
-  iv: '1df09d0a1677dd72b8325Q==',
-  data: 'OpCoJgs7RrVgaMNDixIvaCIyV2SFDBNLivgkVqtzq2GC10egsn+PKmQ/+5q+chT8xzldLUog2haTItyIkKyvzvmXonBQLIMeq54axAu9c3KG8IhpFD6+ymHocmx07ZKi7eED3t0KyIxJgRNSDkFk5RV1ZP2mSWa7ZgCXXcAbP0RsiUcvhcJfrSwlpsm0E1YJzKpYy429xrEEGvK+gfL+Cw==',
-}
+const SAMPLE = { ...BAIDU_SAMPLE, data: BAIDU_SAMPLE.encryptedData }
 
 describe("Baidu's cipher in the model", () => {
   it("opens Baidu's own sample: AES-192-CBC, 32-byte pad, length, app_key", () => {
-    expect(openSealedData(SAMPLE.sessionKey, SAMPLE.iv, SAMPLE.data, 'baidu', SAMPLE.appKey)).toEqual({
-      openid: 'open_id',
-      nickname: 'baidu_user',
-      headimgurl: 'url of image',
-      sex: 1,
-    })
+    expect(openSealedData(SAMPLE.sessionKey, SAMPLE.iv, SAMPLE.data, 'baidu', SAMPLE.appKey)).toEqual(BAIDU_SAMPLE_DATA)
   })
 
   it('refuses the sample under another app_key, and under WeChat’s cipher', () => {
