@@ -33,11 +33,10 @@ function call(fn: unknown, value: unknown): void {
 /**
  * wx.request with the session's header, bounded by `ms` on the guard's timers: rejects with TIMEOUT
  * ('request:fail timed out', an errMsg like wx's) when the bound passes first. One timer entry, and
- * no promise between wx and the caller but this one (the answer is read as it arrives): it runs on
- * every API call of the app.
+ * no promise between wx and the caller but this one: it runs on every API call of the app.
  */
-function boundedRequest<T>(wx: WxLike, options: WxRequestOptions, header: Record<string, string>, ms: number, timers: TimerQueue, read: (res: WxResponse) => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+function boundedRequest(wx: WxLike, options: WxRequestOptions, header: Record<string, string>, ms: number, timers: TimerQueue): Promise<WxResponse> {
+  return new Promise<WxResponse>((resolve, reject) => {
     if (typeof wx.request !== 'function') throw new SessionGuardError('CONFIG', 'no wx.request')
     const cancel = timers.at(timers.clock.now() + ms, () => reject(timeoutError('request:fail')))
     try {
@@ -46,14 +45,7 @@ function boundedRequest<T>(wx: WxLike, options: WxRequestOptions, header: Record
         ...options,
         header: { ...options.header, ...header },
         timeout: ms,
-        success: (res: WxResponse) => {
-          cancel()
-          try {
-            resolve(read(res))
-          } catch (error) {
-            reject(error)
-          }
-        },
+        success: (res: WxResponse) => (cancel(), resolve(res)),
         fail: (error: unknown) => (cancel(), reject(error)),
         complete: undefined,
       })
@@ -102,7 +94,7 @@ function paused(r: Requests, version: number, route: string): boolean {
 /** One wx.request, bounded by the caller's timeout (default: the guard's), whatever the logins before it took. */
 function send(r: Requests, options: WxRequestOptions): Promise<Sent> {
   const version = r.app.version()
-  return boundedRequest(r.wx, options, r.app.headers(), options.timeout === undefined ? r.callMs : options.timeout, r.timers, (res) => {
+  return boundedRequest(r.wx, options, r.app.headers(), options.timeout === undefined ? r.callMs : options.timeout, r.timers).then((res) => {
     const refused = r.app.expired(res)
     if (!refused) for (const strike of r.strikes) if (strike.version === version) strike.usable = true
     return { res, version, refused }
@@ -111,7 +103,7 @@ function send(r: Requests, options: WxRequestOptions): Promise<Sent> {
 
 // Promise code rather than async functions: compiled to ES5 an async function is a generator state
 // machine (tslib's __awaiter/__generator), and this runs on every API call of the app. The common call
-// (a token, sent once, not refused) is one bounded wx.request and one then, and builds no recovery.
+// (a token, sent once, not refused) is one bounded wx.request and two thens, and builds no recovery.
 
 /** One call from `start`: a login first when there is no token, one more after a refusal, each send bounded on its own. */
 function attemptOnce(r: Requests, options: WxRequestOptions, start: number): Promise<WxResponse> {
