@@ -41,8 +41,9 @@ final class Tokens
     /** @return array{token: string, expiresIn: int} */
     public function issue(string $openid): array
     {
-        $now = time();
-        $signed = implode('.', ['v2', self::b64url($this->appId), self::b64url($openid), self::b64url(random_bytes(16)), $now, $now + $this->lifetime]);
+        $now = microtime(true);
+        // Rounded up, as the companion does: a token is never refused before the expiresIn it announces.
+        $signed = implode('.', ['v2', self::b64url($this->appId), self::b64url($openid), self::b64url(random_bytes(16)), (int) floor($now), (int) ceil($now + $this->lifetime)]);
         return ['token' => $signed . '.' . $this->sign($signed), 'expiresIn' => $this->lifetime];
     }
 

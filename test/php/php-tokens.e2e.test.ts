@@ -18,10 +18,11 @@ describeWithPhp()('the PHP server’s session tokens', () => {
   let user: string
   let app: RunningPhp
   let otherApp: RunningPhp
+  let base: string
   beforeAll(async () => {
     // The kit's fake WeChat: login codes for one user, as many as the test needs, none rate-limited.
     wechat = new FakeWeChat({ appId: APP_ID, secret: SECRET })
-    const base = await wechat.start(await freePort())
+    base = await wechat.start(await freePort())
     user = wechat.newUser()
     // Two apps on one SESSION_SECRET (startPhpServer sets the same one for both).
     ;[app, otherApp] = await Promise.all([
@@ -39,6 +40,24 @@ describeWithPhp()('the PHP server’s session tokens', () => {
     fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(8000) }).then(async (r) => (await r.json()) as { ok: boolean; token?: string; expiresIn?: number })
   const me = (server: RunningPhp, token: string) => fetch(server.url + '/me', { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(8000) }).then((r) => r.status)
   const login = async () => (await post(app, '/login', { code: await code() })).token as string
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  it('a token is never refused before the expiresIn it announced: issued late in a second, used just after the second turns', async () => {
+    const shortLived = await startPhpServer({ WECHAT_API_BASE: base, WX_APPID: APP_ID, WX_SECRET: SECRET, SESSION_LIFETIME_SECONDS: '1' })
+    try {
+      const fresh = await code()
+      // The last tenth of a wall-clock second (PHP's time() and this clock are the machine's).
+      while (Date.now() % 1000 < 880) await sleep(5)
+      const asked = Date.now()
+      const reply = await post(shortLived, '/login', { code: fresh })
+      expect(reply.expiresIn).toBe(1)
+      await sleep(Math.max(0, Math.floor(asked / 1000) * 1000 + 1100 - Date.now()))
+      expect(Date.now() - asked).toBeLessThan(1000)
+      expect(await me(shortLived, reply.token as string)).toBe(200)
+    } finally {
+      await shortLived.stop()
+    }
+  })
 
   it('a token of one app is refused by a server of another app sharing the secret, and accepted by its own', async () => {
     const token = await login()
